@@ -1,0 +1,88 @@
+"""The forum application factory."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, abort, request
+from werkzeug.routing import BaseConverter
+
+from .config import INSTANCE, ROOT, Config, secret_key
+
+
+class IdConverter(BaseConverter):
+    """A database id in a URL: 1 to 18 digits, so no id overflows a 64-bit column."""
+    regex = r"[1-9][0-9]{0,17}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE), instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key()
+    app.url_map.converters["id"] = IdConverter
+    app.url_map.strict_slashes = False
+
+    from . import templating
+    from .accounts import services as account_services
+    from .accounts.views import bp as accounts_bp
+    from .board.viewcount import views
+    from .board.views import bp as board_bp
+    from .cli import forum_cli
+    from .errors import register_error_handlers
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(account_services.load_session_user)
+    views.init_app(app)
+    templating.init_app(app)
+    app.register_blueprint(board_bp)
+    app.register_blueprint(accounts_bp)
+    app.cli.add_command(forum_cli)
+    register_error_handlers(app)
+
+    @app.before_request
+    def refuse_nul():
+        # No database stores NUL characters; a request carrying one is malformed.
+        if "\x00" in request.path or "\x00" in request.query_string.decode("latin-1") \
+                or "%00" in request.query_string.decode("latin-1"):
+            abort(400)
+
+    @app.after_request
+    def after(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if views.due(app.config["VIEW_FLUSH_SECONDS"]):
+            response.call_on_close(_flush_views(app))
+        return response
+
+    return app
+
+
+def _flush_views(app: Flask):
+    def flush():
+        from .board.viewcount import views
+        try:
+            with app.app_context():
+                views.flush()
+        except Exception:
+            app.logger.warning("View counts could not be written yet; will retry.")
+    return flush

@@ -1,0 +1,1 @@
+"""Member accounts: register, log in and out, profiles, settings, roles."""

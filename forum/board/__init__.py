@@ -1,0 +1,1 @@
+"""The discussion board: categories, forums, topics, posts and their revisions."""

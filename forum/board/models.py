@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..accounts.models import User
+from ..extensions import db
+
+
+def _enum(cls):
+    return db.Enum(cls, native_enum=False, length=16,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class TopicKind(str, enum.Enum):
+    DISCUSSION = "discussion"
+    QUESTION = "question"
+    ARTICLE = "article"
+    LINK = "link"
+
+
+class TopicStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+
+
+class Pin(enum.IntEnum):
+    """Stored as a small integer so listings can order by it: global pins sort first."""
+    NONE = 0
+    FORUM = 1
+    GLOBAL = 2
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+
+    forums: Mapped[list[Forum]] = relationship(back_populates="category",
+                                               order_by="Forum.position")
+
+
+class Forum(db.Model):
+    __tablename__ = "forums"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    # Counters kept by the services in the same transaction as each write.
+    topic_count: Mapped[int] = mapped_column(default=0)
+    post_count: Mapped[int] = mapped_column(default=0)
+    last_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", use_alter=True, name="fk_forums_last_post_id_posts"))
+
+    category: Mapped[Category] = relationship(back_populates="forums")
+    last_post: Mapped[Post | None] = relationship(foreign_keys=[last_post_id], post_update=True)
+
+
+class Topic(db.Model):
+    __tablename__ = "topics"
+    __table_args__ = (
+        Index("ix_topics_listing", "forum_id", "status", "pinned", "last_post_at"),
+        Index("ix_topics_author", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[TopicKind] = mapped_column(_enum(TopicKind), default=TopicKind.DISCUSSION)
+    status: Mapped[TopicStatus] = mapped_column(_enum(TopicStatus),
+                                                default=TopicStatus.PUBLISHED)
+    pinned: Mapped[int] = mapped_column(SmallInteger, default=Pin.NONE)
+    locked: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    publish_at: Mapped[datetime | None]
+    # Every post ever made in the topic, hidden ones included: the next post's position.
+    post_count: Mapped[int] = mapped_column(default=0)
+    reply_count: Mapped[int] = mapped_column(default=0)
+    voice_count: Mapped[int] = mapped_column(default=0)
+    view_count: Mapped[int] = mapped_column(default=0)
+    first_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", use_alter=True, name="fk_topics_first_post_id_posts"))
+    last_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", use_alter=True, name="fk_topics_last_post_id_posts"))
+    last_post_at: Mapped[datetime | None]
+
+    forum: Mapped[Forum] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    first_post: Mapped[Post | None] = relationship(foreign_keys=[first_post_id],
+                                                   post_update=True)
+    last_post: Mapped[Post | None] = relationship(foreign_keys=[last_post_id], post_update=True)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == TopicStatus.PUBLISHED
+
+    def page_count(self, per_page: int) -> int:
+        return max(1, -(-self.post_count // per_page))
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("topic_id", "position"),
+        Index("ix_posts_author", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # 1 is the opening post. Pages are position ranges, so page 400 costs what page 1 does.
+    position: Mapped[int]
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    edited_at: Mapped[datetime | None]
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hide_reason: Mapped[str | None] = mapped_column(String(500))
+
+    topic: Mapped[Topic] = relationship(foreign_keys=[topic_id])
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    edited_by: Mapped[User | None] = relationship(foreign_keys=[edited_by_id])
+    hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_opening(self) -> bool:
+        return self.position == 1
+
+
+class PostRevision(db.Model):
+    """Every edit keeps the text it replaced, who changed it and when."""
+    __tablename__ = "post_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body_source: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    editor: Mapped[User] = relationship()

@@ -1,0 +1,200 @@
+"""Board rules: starting topics, replying, editing, hiding, and keeping counters right.
+
+Each function is one unit of work inside the caller's transaction (the request commits once).
+Counters are moved with single UPDATE statements, so concurrent writers never lose an update:
+the UPDATE of the topic row also hands out the new post's position and holds the row lock
+until commit, which orders replies to one topic.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+from sqlalchemy import case, distinct, exists, func, select, update
+
+from .. import clock, markup
+from ..accounts.models import User
+from ..errors import Invalid
+from ..extensions import db
+from ..permissions import require
+from .models import Category, Forum, Pin, Post, PostRevision, Topic, TopicKind, TopicStatus
+
+TITLE_MIN, TITLE_MAX = 3, 150
+BODY_MAX = 50_000
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "topic"
+
+
+def _check_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise Invalid(f"Title must be between {TITLE_MIN} and {TITLE_MAX} characters.", "title")
+    return title
+
+
+def _check_body(body: str) -> str:
+    body = body.replace("\x00", "").strip()
+    if not body:
+        raise Invalid("Write something before posting.", "body")
+    if len(body) > BODY_MAX:
+        raise Invalid(f"Posts can be at most {BODY_MAX:,} characters.", "body")
+    return body
+
+
+def create_category(title: str, position: int = 0) -> Category:
+    category = Category(title=title, position=position)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def create_forum(category: Category, title: str, description: str = "", position: int = 0,
+                 slug: str | None = None) -> Forum:
+    forum = Forum(category_id=category.id, title=title, description=description,
+                  position=position, slug=slug or slugify(title))
+    db.session.add(forum)
+    db.session.flush()
+    return forum
+
+
+def _new_post(topic: Topic, author: User, body: str, position: int, now: datetime) -> Post:
+    post = Post(topic_id=topic.id, author_id=author.id, position=position, body_source=body,
+                body_html=markup.render(body), created_at=now)
+    db.session.add(post)
+    db.session.flush()
+    db.session.add(PostRevision(post_id=post.id, editor_id=author.id, body_source=body,
+                                title=topic.title if position == 1 else None, created_at=now))
+    return post
+
+
+def create_topic(actor: User, forum: Forum, title: str, body: str,
+                 kind: TopicKind = TopicKind.DISCUSSION, *, pinned: Pin = Pin.NONE,
+                 now: datetime | None = None) -> Topic:
+    require(actor, "create_topic", forum)
+    now = now or clock.now()
+    title, body = _check_title(title), _check_body(body)
+    topic = Topic(forum_id=forum.id, author_id=actor.id, title=title, slug=slugify(title),
+                  kind=kind, pinned=pinned, created_at=now, post_count=1, reply_count=0,
+                  voice_count=1, last_post_at=now, status=TopicStatus.PUBLISHED)
+    db.session.add(topic)
+    db.session.flush()
+    post = _new_post(topic, actor, body, 1, now)
+    topic.first_post_id = topic.last_post_id = post.id
+    db.session.execute(update(Forum).where(Forum.id == forum.id).values(
+        topic_count=Forum.topic_count + 1, post_count=Forum.post_count + 1,
+        last_post_id=post.id))
+    db.session.execute(update(User).where(User.id == actor.id).values(
+        topic_count=User.topic_count + 1))
+    db.session.flush()
+    return topic
+
+
+def post_reply(actor: User, topic: Topic, body: str, *, now: datetime | None = None) -> Post:
+    require(actor, "reply", topic)
+    now = now or clock.now()
+    body = _check_body(body)
+    # Takes the topic's row lock until commit and hands out the next position.
+    position = db.session.execute(
+        update(Topic).where(Topic.id == topic.id)
+        .values(post_count=Topic.post_count + 1).returning(Topic.post_count)
+    ).scalar_one()
+    new_voice = not db.session.scalar(select(exists().where(
+        Post.topic_id == topic.id, Post.author_id == actor.id, Post.hidden_at.is_(None))))
+    post = _new_post(topic, actor, body, position, now)
+    db.session.execute(update(Topic).where(Topic.id == topic.id).values(
+        reply_count=Topic.reply_count + 1, voice_count=Topic.voice_count + int(new_voice),
+        last_post_id=post.id, last_post_at=now))
+    db.session.execute(update(Forum).where(Forum.id == topic.forum_id).values(
+        post_count=Forum.post_count + 1, last_post_id=post.id))
+    db.session.execute(update(User).where(User.id == actor.id).values(
+        reply_count=User.reply_count + 1))
+    db.session.expire(topic)
+    return post
+
+
+def edit_post(actor: User, post: Post, body: str, *, title: str | None = None,
+              reason: str | None = None, now: datetime | None = None) -> bool:
+    """Change a post (and, for an opening post, its topic's title). False if nothing changed."""
+    require(actor, "edit_post", post)
+    body = _check_body(body)
+    topic = post.topic
+    new_title = _check_title(title) if title is not None and post.is_opening else topic.title
+    if body == post.body_source and new_title == topic.title:
+        return False
+    now = now or clock.now()
+    post.body_source, post.body_html = body, markup.render(body)
+    post.edited_at, post.edited_by_id = now, actor.id
+    if new_title != topic.title:
+        topic.title, topic.slug = new_title, slugify(new_title)
+    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_source=body,
+                                title=new_title if post.is_opening else None,
+                                reason=(reason or "").strip() or None, created_at=now))
+    db.session.flush()
+    return True
+
+
+def hide_post(actor: User, post: Post, reason: str | None = None) -> None:
+    require(actor, "hide_post", post)
+    post.hidden_at, post.hidden_by_id = clock.now(), actor.id
+    post.hide_reason = (reason or "").strip()[:500] or None
+    db.session.flush()
+    _recount_after_change(post)
+
+
+def restore_post(actor: User, post: Post) -> None:
+    require(actor, "restore_post", post)
+    post.hidden_at = post.hidden_by_id = post.hide_reason = None
+    db.session.flush()
+    _recount_after_change(post)
+
+
+def _recount_after_change(post: Post) -> None:
+    recount_topic(post.topic)
+    recount_forum(post.topic.forum)
+    recount_user(post.author)
+
+
+def recount_topic(topic: Topic) -> None:
+    """Set a topic's counters from its rows (used after hiding, restoring, moving)."""
+    db.session.execute(select(Topic.id).where(Topic.id == topic.id).with_for_update())
+    visible = (Post.topic_id == topic.id) & Post.hidden_at.is_(None)
+    replies, voices = db.session.execute(
+        select(func.count(case((Post.position > 1, 1))), func.count(distinct(Post.author_id)))
+        .where(visible)).one()
+    last = db.session.execute(select(Post.id, Post.created_at).where(visible)
+                              .order_by(Post.position.desc()).limit(1)).first()
+    if last is None:  # everything hidden: the opening post still anchors the listing
+        last = db.session.execute(select(Post.id, Post.created_at)
+                                  .where(Post.topic_id == topic.id, Post.position == 1)).first()
+    topic.reply_count, topic.voice_count = replies, voices
+    topic.last_post_id, topic.last_post_at = last
+    db.session.flush()
+
+
+def recount_forum(forum: Forum) -> None:
+    listed = (Topic.forum_id == forum.id) & (Topic.status == TopicStatus.PUBLISHED)
+    topics, replies = db.session.execute(
+        select(func.count(Topic.id), func.coalesce(func.sum(Topic.reply_count), 0))
+        .where(listed)).one()
+    forum.topic_count, forum.post_count = topics, topics + replies
+    forum.last_post_id = db.session.scalar(
+        select(Topic.last_post_id).where(listed)
+        .order_by(Topic.last_post_at.desc(), Topic.id.desc()).limit(1))
+    db.session.flush()
+
+
+def recount_user(user: User) -> None:
+    user.topic_count = db.session.scalar(select(func.count(Topic.id)).where(
+        Topic.author_id == user.id, Topic.status == TopicStatus.PUBLISHED)) or 0
+    user.reply_count = db.session.scalar(select(func.count(Post.id)).where(
+        Post.author_id == user.id, Post.position > 1, Post.hidden_at.is_(None))) or 0
+    db.session.flush()
+
+
+def preview(body: str) -> str:
+    return markup.render(body)

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_required
+
+from ..errors import Invalid, keeps_input
+from ..extensions import db
+from ..markup import stored
+from ..permissions import require
+from ..urls import page_arg
+from . import queries, services
+from .forms import EditForm, HideForm, ReplyForm, TopicForm
+from .viewcount import views
+
+bp = Blueprint("board", __name__)
+
+
+def _topic_or_404(topic_id: int):
+    topic = queries.topic(topic_id)
+    if topic is None:
+        abort(404)
+    require(current_user, "view_topic", topic)
+    return topic
+
+
+def _post_or_404(post_id: int):
+    post = queries.post(post_id)
+    if post is None:
+        abort(404)
+    require(current_user, "view_topic", post.topic)
+    return post
+
+
+def topic_url(topic, page: int = 1, post=None) -> str:
+    anchor = f"post-{post.id}" if post is not None else None
+    return url_for("board.topic", topic_id=topic.id, slug=topic.slug,
+                   page=page if page > 1 else None, _anchor=anchor)
+
+
+def post_url(post) -> str:
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    return topic_url(post.topic, page=(post.position - 1) // per_page + 1, post=post)
+
+
+@bp.get("/")
+@bp.get("/forums", endpoint="forums")
+def index():
+    return render_template("board/index.html", categories=queries.forum_index())
+
+
+@bp.get("/f/<slug>")
+def forum(slug: str):
+    forum = queries.forum_by_slug(slug)
+    if forum is None:
+        abort(404)
+    per_page = current_app.config["TOPICS_PER_PAGE"]
+    pages = max(1, -(-forum.topic_count // per_page))
+    page = page_arg(pages)
+    return render_template("board/forum.html", forum=forum, page=page, pages=pages,
+                           topics=queries.forum_topics(forum, page, per_page))
+
+
+@bp.get("/t/<id:topic_id>")
+@bp.get("/t/<id:topic_id>-<slug>")
+def topic(topic_id: int, slug: str | None = None):
+    topic = _topic_or_404(topic_id)
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    pages = topic.page_count(per_page)
+    page = page_arg()
+    if slug != topic.slug or page > pages:
+        return redirect(topic_url(topic, min(page, pages)), 301)
+    views.record(topic.id)
+    return render_template("board/topic.html", topic=topic, page=page, pages=pages,
+                           posts=queries.topic_posts(topic, page, per_page),
+                           views=topic.view_count + views.pending(topic.id),
+                           form=ReplyForm(formdata=None))
+
+
+@bp.get("/p/<id:post_id>")
+def post(post_id: int):
+    """A permanent link to a post: finds the page it is on."""
+    return redirect(post_url(_post_or_404(post_id)))
+
+
+@bp.route("/t/new", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def new_topic():
+    forums = queries.all_forums()
+    chosen = next((f for f in forums if f.slug == request.args.get("forum")), None)
+    form = TopicForm(forums=forums, forum=chosen.id if chosen else None)
+    preview = None
+    if form.validate_on_submit():
+        forum = next(f for f in forums if f.id == form.forum.data)
+        if form.preview.data:
+            preview = stored(services.preview(form.body.data))
+        else:
+            try:
+                topic = services.create_topic(current_user, forum, form.title.data,
+                                              form.body.data)
+            except Invalid as error:
+                form.fail(error)
+            else:
+                db.session.commit()
+                flash("Your topic has been posted.", "success")
+                return redirect(topic_url(topic))
+    return render_template("board/new_topic.html", form=form, forum=chosen, preview=preview)
+
+
+@bp.route("/t/<id:topic_id>/reply", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def reply(topic_id: int):
+    topic = _topic_or_404(topic_id)
+    require(current_user, "reply", topic)
+    form = ReplyForm()
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = stored(services.preview(form.body.data))
+        else:
+            try:
+                post = services.post_reply(current_user, topic, form.body.data)
+            except Invalid as error:
+                form.fail(error)
+            else:
+                db.session.commit()
+                flash("Your reply has been posted.", "success")
+                return redirect(post_url(post))
+    return render_template("board/reply.html", topic=topic, form=form, preview=preview)
+
+
+@bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def edit_post(post_id: int):
+    post = _post_or_404(post_id)
+    require(current_user, "edit_post", post)
+    form = EditForm(obj=post, body=post.body_source, title=post.topic.title)
+    if not post.is_opening:
+        del form.title
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = stored(services.preview(form.body.data))
+        else:
+            try:
+                changed = services.edit_post(
+                    current_user, post, form.body.data, reason=form.reason.data,
+                    title=form.title.data if post.is_opening else None)
+            except Invalid as error:
+                form.fail(error)
+            else:
+                db.session.commit()
+                flash("Your changes have been saved." if changed else "Nothing was changed.",
+                      "success")
+                return redirect(post_url(post))
+    return render_template("board/edit.html", post=post, form=form, preview=preview)
+
+
+@bp.route("/p/<id:post_id>/hide", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def hide_post(post_id: int):
+    post = _post_or_404(post_id)
+    require(current_user, "hide_post", post)
+    form = HideForm()
+    if form.validate_on_submit():
+        services.hide_post(current_user, post, form.reason.data)
+        db.session.commit()
+        flash("The post has been hidden. It is kept, and can be restored.", "success")
+        return redirect(post_url(post))
+    return render_template("board/hide.html", post=post, form=form)
+
+
+@bp.post("/p/<id:post_id>/restore")
+@login_required
+def restore_post(post_id: int):
+    post = _post_or_404(post_id)
+    require(current_user, "restore_post", post)
+    services.restore_post(current_user, post)
+    db.session.commit()
+    flash("The post has been restored.", "success")
+    return redirect(post_url(post))
+
+
+@bp.get("/p/<id:post_id>/history")
+def post_history(post_id: int):
+    post = _post_or_404(post_id)
+    require(current_user, "view_revisions", post)
+    return render_template("board/history.html", post=post,
+                           revisions=queries.revisions(post))

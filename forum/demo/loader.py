@@ -1,0 +1,2 @@
+def load() -> bool:  # replaced by the real loader
+    return False

@@ -1,0 +1,51 @@
+"""The base form every form uses, and the one bridge from service errors to form fields."""
+from __future__ import annotations
+
+from flask import g
+from flask_wtf import FlaskForm
+
+from .errors import Invalid
+
+CSRF_MESSAGE = ("This form had expired, so nothing was saved. Your text is still here: check "
+                "it and send the form again.")
+
+
+def _no_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Strips NUL characters (no database stores them) and knows which errors to summarise."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            options["filters"] = (_no_nul, *options.get("filters", ()))
+            return unbound_field.bind(form=form, **options)
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        ok = super().validate_on_submit(extra_validators)
+        if g.get("csrf_failed") and hasattr(self, "csrf_token"):
+            self.csrf_token.errors = [CSRF_MESSAGE]
+            return False
+        return ok
+
+    def fail(self, error: Invalid) -> None:
+        """Show a service's Invalid next to the field it names (or at the top)."""
+        field = getattr(self, error.field or "", None)
+        if field is not None:
+            field.errors = [*field.errors, error.message] if isinstance(field.errors, list) \
+                else [error.message]
+        else:
+            self.form_errors.append(error.message)
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        """(field id, message) for the error summary, in field order."""
+        found = [("", message) for message in self.form_errors]
+        for field in self:
+            for message in field.errors:
+                if field.name == "csrf_token":
+                    found.insert(0, ("", CSRF_MESSAGE))
+                else:
+                    found.append((field.id, message))
+        return found

@@ -1,0 +1,115 @@
+"""The one place that answers "may this person do this (to that)?".
+
+Each action is a small named predicate. Views call require(), services call require() or
+can(), templates call can() (registered as a Jinja global), so a button shows exactly when the
+action behind it is allowed. Tests walk the URL map against this policy.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .errors import NotFound, PermissionDenied
+
+Rule = Callable[[Any, Any], bool]
+RULES: dict[str, Rule] = {}
+
+
+def rule(action: str):
+    def register(fn: Rule) -> Rule:
+        RULES[action] = fn
+        return fn
+    return register
+
+
+def _member(user) -> bool:
+    """Logged in and able to take part (not suspended)."""
+    return bool(getattr(user, "is_authenticated", False)) and not user.is_suspended
+
+
+def _staff(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_staff
+
+
+def _moderator(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_moderator
+
+
+def _owns(user, obj) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and obj.author_id == user.id
+
+
+@rule("view_topic")
+def _view_topic(user, topic) -> bool:
+    if topic.is_published:
+        return True
+    return _moderator(user) or (_staff(user) and topic.status.value in ("draft", "scheduled"))
+
+
+@rule("view_hidden_post")
+def _view_hidden_post(user, post) -> bool:
+    return _moderator(user) or _owns(user, post)
+
+
+@rule("create_topic")
+def _create_topic(user, forum) -> bool:
+    return _member(user)
+
+
+@rule("reply")
+def _reply(user, topic) -> bool:
+    if not _member(user) or not topic.is_published:
+        return False
+    return not topic.locked or _moderator(user)
+
+
+@rule("edit_post")
+def _edit_post(user, post) -> bool:
+    if not _member(user):
+        return False
+    if _moderator(user):
+        return True
+    return _owns(user, post) and not post.is_hidden and not post.topic.locked
+
+
+@rule("hide_post")
+def _hide_post(user, post) -> bool:
+    if not _member(user) or post.is_hidden:
+        return False
+    return _moderator(user) or _owns(user, post)
+
+
+@rule("restore_post")
+def _restore_post(user, post) -> bool:
+    if not post.is_hidden or not _member(user):
+        return False
+    # Authors may undo their own hiding; only moderators undo a moderator's.
+    return _moderator(user) or (_owns(user, post) and post.hidden_by_id == user.id)
+
+
+@rule("view_revisions")
+def _view_revisions(user, post) -> bool:
+    return _view_topic(user, post.topic) and (not post.is_hidden
+                                              or _view_hidden_post(user, post))
+
+
+@rule("edit_profile")
+def _edit_profile(user, target) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and target.id == user.id
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    try:
+        check = RULES[action]
+    except KeyError:  # a typo must never grant anything
+        raise LookupError(f"no permission rule named {action!r}") from None
+    return bool(check(user, obj))
+
+
+def require(user, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless allowed; hide unviewable things behind 404."""
+    if can(user, action, obj):
+        return
+    if action == "view_topic":
+        raise NotFound()
+    raise PermissionDenied()
