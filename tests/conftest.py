@@ -1,0 +1,123 @@
+"""Test fixtures: an app from the factory on a migrated database, clean tables per test.
+
+The database is SQLite (a file per test session) unless FORUM_TEST_DB=postgres, which uses
+TEST_DATABASE_URL. The schema is built by running the Alembic migrations, so the tests
+exercise what production runs.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from forum import clock, create_app
+from forum.config import TestConfig, normalise_database_url
+from forum.extensions import db
+
+pytest_plugins = ["tests.factories"]
+
+
+def database_url(tmp_path_factory) -> str:
+    if os.environ.get("FORUM_TEST_DB") == "postgres":
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            raise RuntimeError("FORUM_TEST_DB=postgres needs TEST_DATABASE_URL")
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
+
+
+def reset_schema(url: str) -> None:
+    """Start from an empty database so the migrations build everything."""
+    if url.startswith("postgresql"):
+        from sqlalchemy import create_engine
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory) -> str:
+    url = database_url(tmp_path_factory)
+    reset_schema(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database):
+    app = create_app(TestConfig)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def _clean(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                for table in tables:
+                    conn.execute(db.metadata.tables[table].delete())
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tables(request):
+    """Every test that uses the app starts with empty tables and the real clock."""
+    yield
+    clock.reset()
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        from forum.board.viewcount import views
+        views._pending.clear()
+        _clean(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for calling services directly."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Use as `with count_queries() as counter: client.get(...)`; counter.count is the total."""
+    @contextmanager
+    def counting():
+        with app.app_context():
+            engine = db.engine
+        counter = QueryCounter()
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+    return counting
