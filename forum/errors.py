@@ -66,8 +66,9 @@ def register_error_handlers(app: Flask) -> None:
         if view is not None and getattr(view, "keeps_input_on_csrf_error", False):
             g.csrf_failed = True
             response = current_app.make_response(view(**(request.view_args or {})))
-            response.status_code = 400
-            return response
+            if response.status_code == 200:  # the form again, with the person's text
+                response.status_code = 400
+                return response
         return error_page(400, "This form had expired, so nothing was saved. Go back, reload "
                                "the page and try again.")
 

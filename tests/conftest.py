@@ -7,6 +7,7 @@ exercise what production runs.
 from __future__ import annotations
 
 import os
+import tempfile
 from contextlib import contextmanager
 
 import pytest
@@ -20,13 +21,14 @@ from forum.extensions import db
 pytest_plugins = ["tests.factories"]
 
 
-def database_url(tmp_path_factory) -> str:
+def database_url() -> str:
     if os.environ.get("FORUM_TEST_DB") == "postgres":
         url = os.environ.get("TEST_DATABASE_URL")
         if not url:
             raise RuntimeError("FORUM_TEST_DB=postgres needs TEST_DATABASE_URL")
         return normalise_database_url(url)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
+    # Its own directory: pytest prunes old tmp_path folders, even those of a run still going.
+    return f"sqlite:///{tempfile.mkdtemp(prefix='forum-test-')}/forum.db"
 
 
 def reset_schema(url: str) -> None:
@@ -41,19 +43,26 @@ def reset_schema(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database(tmp_path_factory) -> str:
-    url = database_url(tmp_path_factory)
+def database() -> str:
+    url = database_url()
     reset_schema(url)
     return url
 
 
+def config_dict(config: type) -> dict:
+    return {key: getattr(config, key) for key in dir(config) if key.isupper()}
+
+
 @pytest.fixture(scope="session")
 def app(database):
-    app = create_app(TestConfig)
-    app.config["SQLALCHEMY_DATABASE_URI"] = database
+    app = create_app({**config_dict(TestConfig), "SQLALCHEMY_DATABASE_URI": database})
     with app.app_context():
+        assert db.engine.url.render_as_string(hide_password=False) == database
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _clean(app) -> None:

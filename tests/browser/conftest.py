@@ -1,0 +1,129 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against the app on a live server.
+
+Everything here is marked `browser`. Chromium and Java are required, not optional: when one
+is missing the tests fail with a message saying what to install (CI installs both), so a
+broken setup never passes as "skipped".
+
+Helpers for the tests:
+  axe_violations(page)   axe-core's WCAG 2.2 A/AA violations on the loaded page
+  vnu_errors(html_by_name)  the Nu Html Checker's errors for several documents, in one JVM
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+CHROMIUM = "/usr/bin/chromium"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    _require(os.access(CHROMIUM, os.X_OK),
+             f"The browser tests need Debian's Chromium at {CHROMIUM}: "
+             "apt-get install chromium (do not run `playwright install`).")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app served over HTTP on a free local port, for the whole session."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """page.goto("/login") and friends resolve against the live server."""
+    return live_server
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations of WCAG 2.0/2.1/2.2 A and AA on the page as it is now.
+
+    The script is added as an inline <script>, which the site's Content-Security-Policy
+    forbids: use a context made with bypass_csp=True.
+    """
+    _require(AXE_JS.is_file(), f"axe-core is missing ({AXE_JS}): run `npm ci`.")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '),
+                                          summary: n.failureSummary || ''})),
+            }));
+        }""",
+        AXE_TAGS)
+    return result
+
+
+def vnu_errors(html_by_name: dict[str, str]) -> list[str]:
+    """The Nu Html Checker's errors, as "name:line.col: message" lines, for every document.
+
+    All documents are checked by one Java process: the JVM takes a second or two to start.
+    """
+    _require(shutil.which("java") is not None,
+             "The HTML checks need Java to run vnu.jar: apt-get install default-jre-headless.")
+    _require(VNU_JAR.is_file(), f"vnu.jar is missing ({VNU_JAR}): run `npm ci`.")
+    if not html_by_name:
+        return []
+    with tempfile.TemporaryDirectory(prefix="vnu-") as tmp:
+        files = {}
+        for i, (name, html) in enumerate(html_by_name.items()):
+            path = Path(tmp) / f"{i:02d}-{_safe_name(name)}.html"
+            path.write_text(html, encoding="utf-8")
+            files[path.name] = name
+        run = subprocess.run(
+            ["java", "-jar", str(VNU_JAR), "--format", "gnu", "--errors-only",
+             *(str(Path(tmp) / f) for f in files)],
+            capture_output=True, text=True, timeout=120)
+    lines = [line for line in (run.stdout + run.stderr).splitlines() if line.strip()]
+    if run.returncode not in (0, 1) or (run.returncode == 1 and not lines):
+        pytest.fail(f"vnu.jar did not run (exit {run.returncode}): {run.stderr}",
+                    pytrace=False)
+    errors = []
+    for line in lines:
+        for file_name, name in files.items():
+            if file_name in line:
+                line = f"{name}:{line.split(file_name, 1)[1].lstrip(chr(34)).lstrip(':')}"
+                break
+        errors.append(line)
+    return errors
+
+
+def _safe_name(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)

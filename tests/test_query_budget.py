@@ -1,0 +1,52 @@
+"""Pages cost a fixed number of SQL queries, however much data there is."""
+from __future__ import annotations
+
+import pytest
+
+BUDGET = 12
+
+
+def _queries(client, count_queries, url):
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return counter.count
+
+
+@pytest.fixture
+def pages(make):
+    def build(replies):
+        forum = make.forum(slug="budget")
+        for i in range(3):
+            make.topic(forum=forum, title=f"Side topic {i}", replies=1)
+        topic = make.long_topic(replies, forum=forum)
+        return {"index": "/", "forum": "/f/budget", "topic": f"/t/{topic.id}-{topic.slug}"}
+    return build
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["visitor", "member"])
+def test_index_forum_and_topic_pages_cost_the_same_with_1_and_500_replies(
+        client, make, login, pages, count_queries, app, logged_in):
+    from tests.conftest import _clean
+    costs = {}
+    for replies in (1, 500):
+        if logged_in:
+            login(make.user())
+        urls = pages(replies)
+        costs[replies] = {name: _queries(client, count_queries, url)
+                          for name, url in urls.items()}
+        _clean(app)
+        client.post("/logout")
+    assert costs[1] == costs[500]
+    assert max(costs[500].values()) <= BUDGET, costs
+
+
+def test_last_page_of_1000_replies_costs_what_the_first_does(client, make, login,
+                                                             count_queries):
+    topic = make.long_topic(1000)
+    login(make.user())
+    url = f"/t/{topic.id}-{topic.slug}"
+    first = _queries(client, count_queries, url)
+    last = _queries(client, count_queries, f"{url}?page=41")
+    assert first == last <= BUDGET
+    assert f"page=40" in client.get(f"{url}?page=41").text  # it really is the last page
