@@ -10,6 +10,9 @@ import os
 import tempfile
 from contextlib import contextmanager
 
+# Tests never write into the real instance/ folder (secret key, demo credentials).
+os.environ["FORUM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="forum-instance-")
+
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import event, text
