@@ -1,8 +1,9 @@
 """The base form every form uses, and the one bridge from service errors to form fields."""
 from __future__ import annotations
 
-from flask import g
+from flask import g, request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
 
 from .errors import Invalid
 
@@ -18,6 +19,12 @@ class Form(FlaskForm):
     """Strips NUL characters (no database stores them) and knows which errors to summarise."""
 
     class Meta:
+        def wrap_formdata(self, form, formdata):
+            # Form fields only: a file (or JSON) sent in place of text is ignored, not a crash.
+            if formdata is _Auto:
+                return request.form if _is_submitted() and request.form else None
+            return formdata
+
         def bind_field(self, form, unbound_field, options):
             options["filters"] = (_no_nul, *options.get("filters", ()))
             return unbound_field.bind(form=form, **options)

@@ -75,6 +75,8 @@ class _ModernTags(Filter):
 
 
 def _set_rel(attrs, new=False):
+    if not attrs.get((None, "href")):
+        return None  # its address was unsafe and removed: keep the words, drop the link
     attrs[(None, "rel")] = LINK_REL
     return attrs
 
@@ -83,16 +85,13 @@ def _set_rel(attrs, new=False):
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "breaks": True}).enable("strikethrough")
 
-    def heading_open(self, tokens, idx, options, env):
-        # The page owns h1 and h2; a writer's headings start at h3.
-        level = min(int(tokens[idx].tag[1]) + 2, 6)
-        tokens[idx].tag = f"h{level}"
-        return md.renderer.renderToken(tokens, idx, options, env)
-
-    def heading_close(self, tokens, idx, options, env):
-        level = min(int(tokens[idx].tag[1]) + 2, 6)
-        tokens[idx].tag = f"h{level}"
-        return md.renderer.renderToken(tokens, idx, options, env)
+    def nest_headings(state):
+        """The page owns h1 and h2: a writer's heading levels become h3, h4... with no gaps."""
+        headings = [t for t in state.tokens if t.type in ("heading_open", "heading_close")]
+        levels = sorted({int(t.tag[1]) for t in headings})
+        mapping = {level: f"h{min(3 + rank, 6)}" for rank, level in enumerate(levels)}
+        for token in headings:
+            token.tag = mapping[int(token.tag[1])]
 
     def image(self, tokens, idx, options, env):
         # Pictures are not embedded: they become a plain link to the picture.
@@ -101,8 +100,7 @@ def _markdown() -> MarkdownIt:
         alt = md.utils.escapeHtml(token.content or src)
         return f'<a href="{src}">{alt}</a>'
 
-    md.add_render_rule("heading_open", heading_open)
-    md.add_render_rule("heading_close", heading_close)
+    md.core.ruler.push("nest_headings", nest_headings)
     md.add_render_rule("image", image)
     return md
 

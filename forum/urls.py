@@ -1,6 +1,7 @@
 """URL helpers shared by views: safe "return to" targets and page numbers."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import request
@@ -19,6 +20,6 @@ def safe_next(target: str | None, default: str) -> str:
 def page_arg(last: int | None = None) -> int:
     """?page=N as a whole number from 1 (to `last`); anything odd means page 1."""
     raw = request.args.get("page", "1")
-    page = int(raw) if raw.isdigit() and len(raw) < 9 else 1
+    page = int(raw) if re.fullmatch(r"[0-9]{1,8}", raw) else 1
     page = max(page, 1)
     return min(page, last) if last else page

@@ -32,7 +32,8 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(40))
-    name_key: Mapped[str] = mapped_column(String(40), unique=True)
+    # casefold() can make a name longer ("ß" -> "ss"): room for that.
+    name_key: Mapped[str] = mapped_column(String(160), unique=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(

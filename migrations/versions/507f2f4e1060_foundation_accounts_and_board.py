@@ -31,7 +31,7 @@ def upgrade():
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('display_name', sa.String(length=40), nullable=False),
-    sa.Column('name_key', sa.String(length=40), nullable=False),
+    sa.Column('name_key', sa.String(length=160), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('role', sa.Enum('member', 'staff', 'moderator', 'admin', name='role', native_enum=False, length=16), nullable=False),

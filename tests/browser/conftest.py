@@ -10,6 +10,7 @@ Helpers for the tests:
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -53,6 +54,10 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The test app served over HTTP on a free local port, for the whole session."""
+    # One log line per request drowns the failure output; errors are still logged.
+    werkzeug_log = logging.getLogger("werkzeug")
+    level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -62,6 +67,7 @@ def live_server(app):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        werkzeug_log.setLevel(level)
 
 
 @pytest.fixture(scope="session")
