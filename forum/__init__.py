@@ -4,17 +4,23 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, abort, request
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, ValidationError
 
 from .config import INSTANCE, ROOT, Config, secret_key
 
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger number cannot name a row
+
+
 class IdConverter(BaseConverter):
-    """A database id in a URL: 1 to 18 digits, so no id overflows a 64-bit column."""
-    regex = r"[1-9][0-9]{0,17}"
+    """A database id in a URL; a number no row can have does not match (so 404)."""
+    regex = r"[1-9][0-9]{0,9}"
 
     def to_python(self, value: str) -> int:
-        return int(value)
+        number = int(value)
+        if number > MAX_ID:
+            raise ValidationError()
+        return number
 
     def to_url(self, value: Any) -> str:
         return str(int(value))

@@ -117,7 +117,8 @@ def create_admin(display_name: str, email: str, password: str) -> User:
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login's loader: "<id>:<session_version>", refused if the version moved on."""
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
+    if not (user_id.isdecimal() and version.isdecimal() and user_id.isascii()
+            and version.isascii() and len(user_id) < 10 and len(version) < 10):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_version != int(version):

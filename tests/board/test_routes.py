@@ -66,7 +66,7 @@ def test_topic_url_without_or_with_wrong_slug_redirects_to_canonical(client, mak
 
 def test_unknown_and_malformed_ids_are_404(client, make):
     make.topic()
-    for url in ["/t/999999", "/t/0", "/t/abc", "/t/99999999999999999999999", "/p/123456",
+    for url in ["/t/999999", "/t/0", "/t/abc", "/t/99999999999999999999999", "/t/2147483648", "/p/2147483648", "/p/123456",
                 "/f/nope", "/u/nobody", "/p/1/edit/../../x", "/t/-1"]:
         assert client.get(url).status_code == 404, url
 
