@@ -43,6 +43,21 @@ def post_url(post) -> str:
     return topic_url(post.topic, page=(post.position - 1) // per_page + 1, post=post)
 
 
+def _preview_or_save(form, save):
+    """The shared end of every post form: Preview shows the rendered text; otherwise save()
+    returns (url, message), the request commits and redirects. Returns (preview, response)."""
+    if form.preview.data:
+        return stored(services.preview(form.body.data)), None
+    try:
+        url, message = save()
+    except Invalid as error:
+        form.fail(error)
+        return None, None
+    db.session.commit()
+    flash(message, "success")
+    return None, redirect(url)
+
+
 @bp.get("/")
 @bp.get("/forums", endpoint="forums")
 def index():
@@ -93,18 +108,13 @@ def new_topic():
     preview = None
     if form.validate_on_submit():
         forum = next(f for f in forums if f.id == form.forum.data)
-        if form.preview.data:
-            preview = stored(services.preview(form.body.data))
-        else:
-            try:
-                topic = services.create_topic(current_user, forum, form.title.data,
-                                              form.body.data)
-            except Invalid as error:
-                form.fail(error)
-            else:
-                db.session.commit()
-                flash("Your topic has been posted.", "success")
-                return redirect(topic_url(topic))
+
+        def save():
+            topic = services.create_topic(current_user, forum, form.title.data, form.body.data)
+            return topic_url(topic), "Your topic has been posted."
+        preview, done = _preview_or_save(form, save)
+        if done:
+            return done
     return render_template("board/new_topic.html", form=form, forum=chosen, preview=preview)
 
 
@@ -117,17 +127,12 @@ def reply(topic_id: int):
     form = ReplyForm()
     preview = None
     if form.validate_on_submit():
-        if form.preview.data:
-            preview = stored(services.preview(form.body.data))
-        else:
-            try:
-                post = services.post_reply(current_user, topic, form.body.data)
-            except Invalid as error:
-                form.fail(error)
-            else:
-                db.session.commit()
-                flash("Your reply has been posted.", "success")
-                return redirect(post_url(post))
+        def save():
+            post = services.post_reply(current_user, topic, form.body.data)
+            return post_url(post), "Your reply has been posted."
+        preview, done = _preview_or_save(form, save)
+        if done:
+            return done
     return render_template("board/reply.html", topic=topic, form=form, preview=preview)
 
 
@@ -142,20 +147,15 @@ def edit_post(post_id: int):
         del form.title
     preview = None
     if form.validate_on_submit():
-        if form.preview.data:
-            preview = stored(services.preview(form.body.data))
-        else:
-            try:
-                changed = services.edit_post(
-                    current_user, post, form.body.data, reason=form.reason.data,
-                    title=form.title.data if post.is_opening else None)
-            except Invalid as error:
-                form.fail(error)
-            else:
-                db.session.commit()
-                flash("Your changes have been saved." if changed else "Nothing was changed.",
-                      "success")
-                return redirect(post_url(post))
+        def save():
+            changed = services.edit_post(current_user, post, form.body.data,
+                                         reason=form.reason.data,
+                                         title=form.title.data if post.is_opening else None)
+            return post_url(post), ("Your changes have been saved." if changed
+                                    else "Nothing was changed.")
+        preview, done = _preview_or_save(form, save)
+        if done:
+            return done
     return render_template("board/edit.html", post=post, form=form, preview=preview)
 
 
