@@ -45,6 +45,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .board.viewcount import views
     from .board.views import bp as board_bp
     from .cli import forum_cli
+    from .polls.views import bp as polls_bp
     from .errors import register_error_handlers
     from .extensions import csrf, db, login_manager, migrate
 
@@ -57,6 +58,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     templating.init_app(app)
     app.register_blueprint(board_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(polls_bp)
     app.cli.add_command(forum_cli)
     register_error_handlers(app)
 

@@ -93,6 +93,54 @@ def _view_revisions(user, post) -> bool:
                                               or _view_hidden_post(user, post))
 
 
+@rule("add_poll")
+def _add_poll(user, topic) -> bool:
+    return _member(user) and topic.is_published and (_owns(user, topic) or _moderator(user))
+
+
+@rule("vote_poll")
+def _vote_poll(user, poll) -> bool:
+    return _member(user) and poll.is_open()
+
+
+@rule("manage_poll")
+def _manage_poll(user, poll) -> bool:
+    """Close or reopen a poll."""
+    return _moderator(user)
+
+
+@rule("export_poll")
+def _export_poll(user, poll) -> bool:
+    return _staff(user)
+
+
+@rule("view_poll_results")
+def _view_poll_results(user, poll_and_voted) -> bool:
+    """obj is (poll, whether this person has voted)."""
+    from .polls.models import Visibility
+    poll, voted = poll_and_voted
+    if _staff(user) or not poll.is_open():
+        return True
+    if poll.results_visibility == Visibility.ALWAYS:
+        return True
+    return poll.results_visibility == Visibility.AFTER_VOTE and voted
+
+
+@rule("vote_post")
+def _vote_post(user, post) -> bool:
+    """Mark a reply helpful: members, on other people's visible replies."""
+    return (_member(user) and not _owns(user, post) and not post.is_hidden
+            and not post.is_opening and post.topic.is_published)
+
+
+@rule("accept_answer")
+def _accept_answer(user, post) -> bool:
+    topic = post.topic
+    return (_member(user) and topic.is_question and topic.is_published
+            and not post.is_hidden and not post.is_opening
+            and (_owns(user, topic) or _moderator(user)))
+
+
 @rule("edit_profile")
 def _edit_profile(user, target) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and target.id == user.id

@@ -6,8 +6,10 @@ exercise what production runs.
 """
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
+import threading
 from contextlib import contextmanager
 
 # Tests never write into the real instance/ folder (secret key, demo credentials).
@@ -16,6 +18,7 @@ os.environ["FORUM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="forum-instance-")
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import event, text
+from werkzeug.serving import make_server
 
 from forum import clock, create_app
 from forum.config import TestConfig, normalise_database_url
@@ -92,6 +95,25 @@ def _fresh_tables(request):
         from forum.board.viewcount import views
         views._pending.clear()
         _clean(app)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app served over HTTP on a free local port, for the whole session."""
+    # One log line per request drowns the failure output; errors are still logged.
+    werkzeug_log = logging.getLogger("werkzeug")
+    level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        werkzeug_log.setLevel(level)
 
 
 @pytest.fixture

@@ -49,4 +49,28 @@ def test_last_page_of_1000_replies_costs_what_the_first_does(client, make, login
     first = _queries(client, count_queries, url)
     last = _queries(client, count_queries, f"{url}?page=41")
     assert first == last <= BUDGET
-    assert f"page=40" in client.get(f"{url}?page=41").text  # it really is the last page
+    assert "page=40" in client.get(f"{url}?page=41").text  # it really is the last page
+
+
+def test_poll_and_500_voted_replies_add_at_most_two_queries(client, make, login, app,
+                                                           count_queries):
+    from forum.accounts.models import User
+    from forum.board.models import Post, Topic
+    from forum.extensions import db
+    from forum.polls import services as polls
+    from sqlalchemy import update
+    topic = make.long_topic(500)
+    viewer = make.user()
+    login(viewer)
+    url = f"/t/{topic.id}-{topic.slug}"
+    before = _queries(client, count_queries, url)
+    with app.app_context():
+        author = db.session.get(User, topic.author_id)
+        poll = polls.create_poll(author, db.session.get(Topic, topic.id), "Which option?",
+                                 ["One", "Two", "Three"])
+        polls.cast_vote(db.session.get(User, viewer.id), poll, [poll.options[0].id])
+        db.session.execute(update(Post).where(Post.topic_id == topic.id)
+                           .values(vote_count=3))
+        db.session.commit()
+    for page in ("", "?page=21", "?sort=helpful"):
+        assert _queries(client, count_queries, url + page) <= min(before + 2, BUDGET)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField,
+                     StringField, SubmitField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import Form
 from .services import BODY_MAX, TITLE_MAX, TITLE_MIN
@@ -19,7 +21,45 @@ def _body_field(label: str):
         Length(max=BODY_MAX, message=f"Posts can be at most {BODY_MAX:,} characters.")])
 
 
-class TopicForm(Form):
+class PollFields(Form):
+    """The poll fields, shared by the new topic form and the "add a poll" form."""
+    poll_question = StringField("Poll question", filters=[_strip],
+                                validators=[Optional(), Length(3, 300, "The poll question must "
+                                                               "be between 3 and 300 "
+                                                               "characters.")])
+    poll_options = TextAreaField("Options", filters=[_strip],
+                                 description="One option a line, between 2 and 20.",
+                                 validators=[Length(max=5000, message="That is too much text "
+                                                                      "for poll options.")])
+    poll_multiple = BooleanField("Members can choose more than one option")
+    poll_max_choices = IntegerField(
+        "Most options a member can choose", validators=[
+            Optional(), NumberRange(1, 20, "Enter a number from 1 to 20.")],
+        description="Only for multiple choice. Leave empty for no limit.")
+    poll_closes_on = DateField("Poll closes at the end of (optional)",
+                               validators=[Optional()],
+                               description="For example, 27 January 2027. Leave empty to keep "
+                                           "it open.")
+    poll_visibility = RadioField("Who can see the results", default="always", choices=[
+        SelectChoice("always", "Everyone, at any time"),
+        SelectChoice("after_vote", "Members who have voted (everyone once it closes)"),
+        SelectChoice("after_close", "Everyone, once the poll closes")])
+    poll_voters_public = BooleanField(
+        "Show who voted for what",
+        description="Otherwise voting is secret: nobody, not even moderators, can see who chose "
+                    "what. This cannot be changed later.")
+
+    @property
+    def wants_poll(self) -> bool:
+        return bool((self.poll_question.data or "").strip() or
+                    (self.poll_options.data or "").strip())
+
+
+class PollForm(PollFields):
+    submit = SubmitField("Add poll")
+
+
+class TopicForm(PollFields):
     forum = SelectField("Forum", coerce=int,
                         validate_choice=True)
     title = StringField("Title", filters=[_strip],
@@ -27,13 +67,16 @@ class TopicForm(Form):
                         validators=[DataRequired("Enter a title."),
                                     Length(TITLE_MIN, TITLE_MAX, f"Title must be between "
                                            f"{TITLE_MIN} and {TITLE_MAX} characters.")])
+    kind = RadioField("What kind of topic is it?", default="discussion", choices=[
+        SelectChoice("discussion", "A discussion"),
+        SelectChoice("question", "A question: you can mark the reply that answers it")])
     body = _body_field("Your message")
     preview = SubmitField("Preview")
     submit = SubmitField("Post topic")
 
     def __init__(self, *args, forums=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.forum.choices = [(f.id, f.title) for f in forums]
+        self.forum.choices = [SelectChoice(f.id, f.title) for f in forums]
 
 
 class ReplyForm(Form):

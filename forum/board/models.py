@@ -96,12 +96,25 @@ class Topic(db.Model):
     last_post_id: Mapped[int | None] = mapped_column(
         ForeignKey("posts.id", use_alter=True, name="fk_topics_last_post_id_posts"))
     last_post_at: Mapped[datetime | None]
+    # A question's answer, chosen by its author or a moderator.
+    accepted_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", use_alter=True, name="fk_topics_accepted_post_id_posts"))
 
     forum: Mapped[Forum] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     first_post: Mapped[Post | None] = relationship(foreign_keys=[first_post_id],
                                                    post_update=True)
     last_post: Mapped[Post | None] = relationship(foreign_keys=[last_post_id], post_update=True)
+    accepted_post: Mapped[Post | None] = relationship(foreign_keys=[accepted_post_id],
+                                                      post_update=True)
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == TopicKind.QUESTION
+
+    @property
+    def is_answered(self) -> bool:
+        return self.accepted_post_id is not None
 
     @property
     def is_published(self) -> bool:
@@ -116,6 +129,7 @@ class Post(db.Model):
     __table_args__ = (
         UniqueConstraint("topic_id", "position"),
         Index("ix_posts_author", "author_id", "created_at"),
+        Index("ix_posts_helpful", "topic_id", "vote_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +145,8 @@ class Post(db.Model):
     hidden_at: Mapped[datetime | None]
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     hide_reason: Mapped[str | None] = mapped_column(String(500))
+    # Members who marked it helpful (rows in post_votes), kept by the services.
+    vote_count: Mapped[int] = mapped_column(default=0)
 
     topic: Mapped[Topic] = relationship(foreign_keys=[topic_id])
     author: Mapped[User] = relationship(foreign_keys=[author_id])

@@ -2,12 +2,12 @@
 size: lists come from denormalised counters and position ranges, related rows are joined."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..extensions import db
-from .models import Category, Forum, Post, PostRevision, Topic, TopicStatus
+from .models import Category, Forum, Post, PostRevision, Topic, TopicKind, TopicStatus
 
 
 def forum_index() -> list[Category]:
@@ -28,10 +28,22 @@ def all_forums() -> list[Forum]:
                                    .order_by(Category.position, Forum.position)))
 
 
-def forum_topics(forum: Forum, page: int, per_page: int) -> list[Topic]:
+def _unanswered(forum: Forum):
+    return ((Topic.forum_id == forum.id) & (Topic.status == TopicStatus.PUBLISHED)
+            & (Topic.kind == TopicKind.QUESTION) & Topic.accepted_post_id.is_(None))
+
+
+def unanswered_count(forum: Forum) -> int:
+    return db.session.scalar(select(func.count(Topic.id)).where(_unanswered(forum))) or 0
+
+
+def forum_topics(forum: Forum, page: int, per_page: int,
+                 unanswered: bool = False) -> list[Topic]:
+    listed = _unanswered(forum) if unanswered else (
+        (Topic.forum_id == forum.id) & (Topic.status == TopicStatus.PUBLISHED))
     return list(db.session.scalars(
         select(Topic)
-        .where(Topic.forum_id == forum.id, Topic.status == TopicStatus.PUBLISHED)
+        .where(listed)
         .order_by(Topic.pinned.desc(), Topic.last_post_at.desc(), Topic.id.desc())
         .options(joinedload(Topic.author), joinedload(Topic.last_post).joinedload(Post.author))
         .limit(per_page).offset((page - 1) * per_page)))
@@ -41,16 +53,23 @@ def topic(topic_id: int) -> Topic | None:
     return db.session.scalar(
         select(Topic).where(Topic.id == topic_id)
         .options(joinedload(Topic.forum).joinedload(Forum.category),
-                 joinedload(Topic.last_post).joinedload(Post.author)))
+                 joinedload(Topic.last_post).joinedload(Post.author),
+                 joinedload(Topic.accepted_post).joinedload(Post.author)))
 
 
-def topic_posts(topic: Topic, page: int, per_page: int) -> list[Post]:
-    first = (page - 1) * per_page + 1
-    return list(db.session.scalars(
-        select(Post)
-        .where(Post.topic_id == topic.id, Post.position.between(first, first + per_page - 1))
-        .order_by(Post.position)
-        .options(joinedload(Post.author), joinedload(Post.edited_by))))
+def topic_posts(topic: Topic, page: int, per_page: int, by_helpful: bool = False) -> list[Post]:
+    """A page of posts: a position range in time order (constant cost at any depth), or
+    most helpful first (the opening post stays first)."""
+    query = select(Post).where(Post.topic_id == topic.id).options(
+        joinedload(Post.author), joinedload(Post.edited_by))
+    if by_helpful:
+        query = query.order_by((Post.position == 1).desc(), Post.vote_count.desc(),
+                               Post.position).limit(per_page).offset((page - 1) * per_page)
+    else:
+        first = (page - 1) * per_page + 1
+        query = query.where(Post.position.between(first, first + per_page - 1)) \
+            .order_by(Post.position)
+    return list(db.session.scalars(query))
 
 
 def post(post_id: int) -> Post | None:

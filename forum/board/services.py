@@ -142,6 +142,8 @@ def hide_post(actor: User, post: Post, reason: str | None = None) -> None:
     require(actor, "hide_post", post)
     post.hidden_at, post.hidden_by_id = clock.now(), actor.id
     post.hide_reason = (reason or "").strip()[:500] or None
+    if post.topic.accepted_post_id == post.id:  # a hidden reply cannot stay the answer
+        post.topic.accepted_post_id = None
     db.session.flush()
     _recount_after_change(post)
 

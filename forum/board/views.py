@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from ..errors import Invalid, keeps_input
@@ -9,8 +8,14 @@ from ..extensions import db
 from ..markup import stored
 from ..permissions import require
 from ..urls import page_arg
+from ..polls import queries as poll_queries
+from ..polls import services as poll_services
+from ..polls.context import poll_context
+from ..polls.forms import VoteForm
 from . import queries, services
+from .links import post_url, topic_url
 from .forms import EditForm, HideForm, ReplyForm, TopicForm
+from .models import TopicKind
 from .viewcount import views
 
 bp = Blueprint("board", __name__)
@@ -32,17 +37,6 @@ def _post_or_404(post_id: int):
     return post
 
 
-def topic_url(topic, page: int = 1, post=None) -> str:
-    anchor = f"post-{post.id}" if post is not None else None
-    return url_for("board.topic", topic_id=topic.id, slug=topic.slug,
-                   page=page if page > 1 else None, _anchor=anchor)
-
-
-def post_url(post) -> str:
-    per_page = current_app.config["POSTS_PER_PAGE"]
-    return topic_url(post.topic, page=(post.position - 1) // per_page + 1, post=post)
-
-
 def _preview_or_save(form, save):
     """The shared end of every post form: Preview shows the rendered text; otherwise save()
     returns (url, message), the request commits and redirects. Returns (preview, response)."""
@@ -51,6 +45,7 @@ def _preview_or_save(form, save):
     try:
         url, message = save()
     except Invalid as error:
+        db.session.rollback()  # nothing half-saved (a topic without its poll)
         form.fail(error)
         return None, None
     db.session.commit()
@@ -70,10 +65,13 @@ def forum(slug: str):
     if forum is None:
         abort(404)
     per_page = current_app.config["TOPICS_PER_PAGE"]
-    pages = max(1, -(-forum.topic_count // per_page))
+    unanswered = request.args.get("show") == "unanswered"
+    listed = queries.unanswered_count(forum) if unanswered else forum.topic_count
+    pages = max(1, -(-listed // per_page))
     page = page_arg(pages)
     return render_template("board/forum.html", forum=forum, page=page, pages=pages,
-                           topics=queries.forum_topics(forum, page, per_page))
+                           unanswered=unanswered,
+                           topics=queries.forum_topics(forum, page, per_page, unanswered))
 
 
 @bp.get("/t/<id:topic_id>")
@@ -86,8 +84,14 @@ def topic(topic_id: int, slug: str | None = None):
     if slug != topic.slug or page > pages:
         return redirect(topic_url(topic, min(page, pages)), 301)
     views.record(topic.id)
+    by_helpful = request.args.get("sort") == "helpful"
+    posts = queries.topic_posts(topic, page, per_page, by_helpful=by_helpful)
+    poll = poll_queries.poll_for_topic(topic.id)
     return render_template("board/topic.html", topic=topic, page=page, pages=pages,
-                           posts=queries.topic_posts(topic, page, per_page),
+                           posts=posts, by_helpful=by_helpful,
+                           helpful=poll_services.helpful_marks(current_user, posts),
+                           poll=poll, **(poll_context(poll) if poll else {}),
+                           vote_form=VoteForm(poll=poll, formdata=None) if poll else None,
                            views=topic.view_count + views.pending(topic.id),
                            form=ReplyForm(formdata=None))
 
@@ -110,7 +114,10 @@ def new_topic():
         forum = next(f for f in forums if f.id == form.forum.data)
 
         def save():
-            topic = services.create_topic(current_user, forum, form.title.data, form.body.data)
+            topic = services.create_topic(current_user, forum, form.title.data, form.body.data,
+                                          TopicKind(form.kind.data or "discussion"))
+            if form.wants_poll:
+                poll_services.create_poll_from_form(current_user, topic, form)
             return topic_url(topic), "Your topic has been posted."
         preview, done = _preview_or_save(form, save)
         if done:

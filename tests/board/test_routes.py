@@ -173,7 +173,6 @@ def test_author_edits_post_revision_kept_and_edited_mark_shown(client, make, log
 def test_others_cannot_edit_or_hide(client, make, login):
     topic = make.topic(replies=1)
     login(make.user())
-    from forum.extensions import db as _db  # noqa: F401
     post_id = topic.first_post_id
     assert client.get(f"/p/{post_id}/edit").status_code == 403
     assert client.post(f"/p/{post_id}/edit", data={"body": "vandalism"}).status_code == 403

@@ -10,16 +10,13 @@ Helpers for the tests:
 """
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import subprocess
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -49,25 +46,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                      "--no-first-run", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync"]}
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The test app served over HTTP on a free local port, for the whole session."""
-    # One log line per request drowns the failure output; errors are still logged.
-    werkzeug_log = logging.getLogger("werkzeug")
-    level = werkzeug_log.level
-    werkzeug_log.setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        werkzeug_log.setLevel(level)
 
 
 @pytest.fixture(scope="session")

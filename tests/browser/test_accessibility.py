@@ -3,7 +3,6 @@ and as a member. Full-page screenshots at desktop and phone widths are saved for
 at in test-results/screenshots/."""
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Page, Response, expect
 from sqlalchemy import select
 

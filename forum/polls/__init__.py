@@ -1,0 +1,1 @@
+"""Polls on topics, helpful-reply votes and accepted answers."""

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_required
+
+from ..board import queries as board_queries
+from ..board.links import post_url
+from ..board.forms import PollForm
+from ..errors import Invalid, keeps_input
+from ..extensions import db
+from ..permissions import require
+from . import queries, services
+from .context import poll_context
+from .forms import VoteForm
+
+bp = Blueprint("polls", __name__)
+
+
+def _poll_or_404(poll_id: int):
+    poll = queries.poll(poll_id)
+    if poll is None:
+        abort(404)
+    require(current_user, "view_topic", poll.topic)
+    return poll
+
+
+def _topic_anchor(poll, anchor: str = "poll") -> str:
+    return url_for("board.topic", topic_id=poll.topic.id, slug=poll.topic.slug, _anchor=anchor)
+
+
+@bp.route("/polls/<id:poll_id>", methods=["GET"])
+@bp.route("/polls/<id:poll_id>/vote", methods=["POST"], endpoint="vote")
+@keeps_input
+def poll(poll_id: int):
+    """The poll on a page of its own: vote, change or see results (works without JavaScript)."""
+    poll = _poll_or_404(poll_id)
+    form = VoteForm(poll=poll)
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login", next=_topic_anchor(poll)))
+        require(current_user, "vote_poll", poll)
+        if form.validate_on_submit():
+            try:
+                services.cast_vote(current_user, poll, form.choice.data)
+            except Invalid as error:
+                db.session.rollback()
+                form.fail(error)
+            else:
+                db.session.commit()
+                flash("Your vote has been counted.", "success")
+                return redirect(_topic_anchor(poll))
+    return render_template("polls/poll.html", poll=poll, form=form,
+                           show_results=request.args.get("results") == "1",
+                           **poll_context(poll))
+
+
+@bp.post("/polls/<id:poll_id>/withdraw")
+@login_required
+def withdraw(poll_id: int):
+    poll = _poll_or_404(poll_id)
+    services.withdraw_vote(current_user, poll)
+    db.session.commit()
+    flash("Your vote has been withdrawn.", "success")
+    return redirect(_topic_anchor(poll))
+
+
+@bp.post("/polls/<id:poll_id>/close")
+@login_required
+def close(poll_id: int):
+    poll = _poll_or_404(poll_id)
+    services.close_poll(current_user, poll)
+    db.session.commit()
+    flash("The poll is closed.", "success")
+    return redirect(_topic_anchor(poll))
+
+
+@bp.post("/polls/<id:poll_id>/reopen")
+@login_required
+def reopen(poll_id: int):
+    poll = _poll_or_404(poll_id)
+    services.reopen_poll(current_user, poll)
+    db.session.commit()
+    flash("The poll is open again.", "success")
+    return redirect(_topic_anchor(poll))
+
+
+@bp.get("/polls/<id:poll_id>/results.csv")
+@login_required
+def export(poll_id: int):
+    poll = _poll_or_404(poll_id)
+    return Response(services.export_csv(current_user, poll), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="poll-{poll.id}.csv"'})
+
+
+@bp.route("/t/<id:topic_id>/poll", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def add(topic_id: int):
+    topic = board_queries.topic(topic_id)
+    if topic is None:
+        abort(404)
+    require(current_user, "view_topic", topic)
+    require(current_user, "add_poll", topic)
+    form = PollForm()
+    if form.validate_on_submit():
+        try:
+            services.create_poll_from_form(current_user, topic, form)
+        except Invalid as error:
+            db.session.rollback()
+            form.fail(error)
+        else:
+            db.session.commit()
+            flash("Your poll has been added.", "success")
+            return redirect(url_for("board.topic", topic_id=topic.id, slug=topic.slug,
+                                    _anchor="poll"))
+    return render_template("polls/add.html", topic=topic, form=form)
+
+
+@bp.post("/p/<id:post_id>/helpful")
+@login_required
+def helpful(post_id: int):
+    post = board_queries.post(post_id)
+    if post is None:
+        abort(404)
+    require(current_user, "view_topic", post.topic)
+    services.set_helpful(current_user, post, request.form.get("helpful") == "1")
+    db.session.commit()
+    return redirect(post_url(post))
+
+
+@bp.post("/p/<id:post_id>/accept")
+@login_required
+def accept(post_id: int):
+    post = board_queries.post(post_id)
+    if post is None:
+        abort(404)
+    require(current_user, "view_topic", post.topic)
+    services.accept_answer(current_user, post)
+    db.session.commit()
+    flash("Marked as the answer.", "success")
+    return redirect(post_url(post))
+
+
+@bp.post("/t/<id:topic_id>/unaccept")
+@login_required
+def unaccept(topic_id: int):
+    topic = board_queries.topic(topic_id)
+    if topic is None:
+        abort(404)
+    require(current_user, "view_topic", topic)
+    services.unaccept_answer(current_user, topic)
+    db.session.commit()
+    flash("The answer mark has been removed.", "success")
+    return redirect(url_for("board.topic", topic_id=topic.id, slug=topic.slug))
