@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+from .extensions import db
 
 
 class DomainError(Exception):
@@ -92,9 +95,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc):
         current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        from .extensions import db
         db.session.rollback()
-        from sqlalchemy.exc import OperationalError
         if isinstance(exc, OperationalError):
             return error_page(503, "The database is not answering. Please try again in a moment.")
         return error_page(500)
