@@ -133,12 +133,16 @@ def _vote_post(user, post) -> bool:
             and not post.is_opening and post.topic.is_published)
 
 
+@rule("manage_answer")
+def _manage_answer(user, topic) -> bool:
+    """Choose, change or remove a question's accepted answer."""
+    return (_member(user) and topic.is_question and topic.is_published
+            and (_owns(user, topic) or _moderator(user)))
+
+
 @rule("accept_answer")
 def _accept_answer(user, post) -> bool:
-    topic = post.topic
-    return (_member(user) and topic.is_question and topic.is_published
-            and not post.is_hidden and not post.is_opening
-            and (_owns(user, topic) or _moderator(user)))
+    return _manage_answer(user, post.topic) and not post.is_hidden and not post.is_opening
 
 
 @rule("edit_profile")

@@ -106,6 +106,7 @@ def post(post_id: int):
 @login_required
 @keeps_input
 def new_topic():
+    require(current_user, "create_topic")
     forums = queries.all_forums()
     chosen = next((f for f in forums if f.slug == request.args.get("forum")), None)
     form = TopicForm(forums=forums, forum=chosen.id if chosen else None)

@@ -30,7 +30,7 @@ USERS = [
         "name": "Robert Bacal",
         "email": "robert.bacal@example.org",
         "role": "staff",
-        "joined": "2019-08-12 11:00",
+        "joined": "2012-01-09 08:00",
         "bio": "Trainer, consultant and writer. Began his career inside government and has "
                "since spent decades coaching front-line public servants through difficult "
                "conversations with the people they serve.",
@@ -151,7 +151,66 @@ CATEGORIES = [
 # --- Topics -------------------------------------------------------------------------------
 # kind: "discussion" (default) | "question"; pinned: "forum" | "global" (optional).
 # replies: (author, time, body), in time order.
+# Optional extras, with replies numbered from 1 in the order listed:
+#   helpful: {reply number: [members who marked it helpful]} (never the reply's own author)
+#   accepted: the reply number the asker accepted as the answer (questions only)
+#   poll: {"question", "options", "ballots": [(member, option label, time)]}; single choice,
+#         results always visible, secret ballot, left open
 TOPICS = [
+    # The old site's poll, from a few days after it launched (facts from the seed, words our
+    # own). Members who joined later found it still open and added their ratings.
+    {
+        "forum": "customer-service",
+        "title": "What's Your Opinion On Government Customer Service?",
+        "author": "Robert Bacal",
+        "at": "2012-01-12 10:30",
+        "views": 2315,
+        "body": """
+            The site has only been open for a few days, so a poll may be a bit ambitious with so few visitors around. Still, I would rather ask than guess.
+
+            Think about your own dealings with government as a member of the public, whether national, regional or local: renewing a licence, calling about a benefit, visiting an office. Overall, how would you rate the service you got? Pick one point on the scale below. Everyone can see the running totals, but nobody can see how you voted.
+
+            Once you have voted, please reply and tell us why you chose that rating. A single recent experience, good or bad, is worth more than a general impression.
+        """,
+        "poll": {
+            "question": "What's Your Opinion On Government Customer Service?",
+            "options": ["Very poor", "Poor", "Fair", "Good", "Excellent"],
+            "ballots": [
+                ("Priya Natarajan", "Good", "2019-08-05 13:10"),
+                ("Candi Harrison", "Fair", "2019-08-13 09:25"),
+                ("Dana Whitfield", "Fair", "2019-09-12 19:40"),
+                ("Tomás Ortega", "Fair", "2019-10-07 12:15"),
+                ("Aisha Mensah", "Good", "2020-01-20 08:55"),
+                ("Ben Okafor", "Good", "2020-03-09 17:30"),
+                ("Marcus Lindqvist", "Fair", "2020-07-01 21:05"),
+                ("Grace O'Connell", "Poor", "2021-02-15 12:40"),
+                ("Helen Park", "Good", "2021-10-04 10:20"),
+                ("Ruth Kaplan-Ellis", "Excellent", "2023-05-02 15:45"),
+                ("Samir Haddad", "Poor", "2025-03-03 18:50"),
+            ],
+        },
+        "replies": [
+            ("Dana Whitfield", "2019-09-12 19:55", """
+                I went for Fair. I have been on both ends of the phone, and the people I speak to are nearly always courteous and keen to help. What lets them down is everything around them: long hold times, systems that cannot talk to each other, and letters that raise more questions than they answer.
+            """),
+            ("Aisha Mensah", "2020-01-20 09:10", """
+                Good, from me, which may surprise people given that I read complaints all day. Most dealings with a council go smoothly and nobody thinks about them again. The few that go badly are the ones everyone remembers and retells, so the overall picture ends up looking worse than the day-to-day reality.
+            """),
+            ("Samir Haddad", "2025-03-03 19:05", """
+                I chose Poor, and it is about one experience. Transferring a vehicle registration after a family bereavement took three visits and two phone calls, because each office needed a document that nobody had mentioned the time before. Every person I met was kind. The process simply was not designed around someone in my situation.
+            """),
+            ("Robert Bacal", "2025-03-06 11:20", """
+                Thank you for taking the time to explain your ratings. One pattern runs through the replies here: people rate the individuals they dealt with well above the process they had to go through. That is worth remembering whenever "customer service" is treated purely as a matter of training front-line staff.
+            """),
+        ],
+        "helpful": {
+            1: ["Candi Harrison", "Ben Okafor"],
+            2: ["Priya Natarajan", "Dana Whitfield"],
+            3: ["Robert Bacal", "Ruth Kaplan-Ellis", "Helen Park"],
+            4: ["Samir Haddad", "Dana Whitfield", "Aisha Mensah"],
+        },
+    },
+
     # The topic carried over from the old site (facts from the seed, words our own).
     {
         "forum": "miscellaneous",
@@ -179,6 +238,7 @@ TOPICS = [
                 Nobody had written that into her job description. Years later she was running the branch as its director, which I do not think was a coincidence.
             """),
         ],
+        "helpful": {1: ["Dana Whitfield", "Candi Harrison", "Aisha Mensah"]},
     },
 
     # Customer service
@@ -212,6 +272,8 @@ TOPICS = [
                 Update, three months in: calls take about twenty seconds longer on average, repeat calls have dropped noticeably, and staff are much happier. We are rolling it out to the other two teams next month.
             """),
         ],
+        "helpful": {1: ["Dana Whitfield", "Aisha Mensah", "Ben Okafor"], 2: ["Dana Whitfield"],
+                    4: ["Dana Whitfield", "Robert Bacal"], 5: ["Ben Okafor", "Grace O'Connell"]},
     },
     {
         "forum": "customer-service",
@@ -237,6 +299,8 @@ TOPICS = [
                 Thank you both. The five-minute pause is going straight into the proposal I am writing.
             """),
         ],
+        "helpful": {1: ["Grace O'Connell", "Dana Whitfield", "Samir Haddad"],
+                    2: ["Grace O'Connell", "Robert Bacal"]},
     },
     {
         "forum": "customer-service",
@@ -258,6 +322,42 @@ TOPICS = [
                 Add a handful of short interviews each quarter as well. Twenty minutes on the phone with five people who used the service taught us more than a year of scores did.
             """),
         ],
+        # Still open: Ben has not said which suggestion worked, so no answer is accepted.
+        "helpful": {1: ["Aisha Mensah"], 2: ["Priya Natarajan"]},
+    },
+
+    {
+        "forum": "customer-service",
+        "title": "Offering interpreters on phone calls: how do you arrange it?",
+        "author": "Samir Haddad",
+        "at": "2025-11-04 10:05",
+        "kind": "question",
+        "views": 268,
+        "body": """
+            More and more of our callers are more comfortable in a language other than English, and at the moment our staff simply do their best or ask the caller to ring back with a relative. That is not good enough, especially when fares or penalties are being discussed.
+
+            If your team offers interpreters on the phone, how do you set it up? I would like to know about the practical side: which calls get one, how staff bring the interpreter in, and what it costs.
+        """,
+        "replies": [
+            ("Dana Whitfield", "2025-11-04 14:30", """
+                We use a telephone interpreting contract that lets the handler add an interpreter to the live call, usually within a minute. Staff dial a short code, say the language, and the interpreter joins as a third party. Every caller who asks gets one; we do not ration by call type.
+
+                Two things made it work. First, a short training session on speaking to the caller, not the interpreter, and pausing after each couple of sentences. Second, we record the language on the customer's file, so next time the interpreter is lined up before anyone has to ask.
+            """),
+            ("Aisha Mensah", "2025-11-05 09:15", """
+                Please avoid relying on relatives, and children in particular. We had a case where a teenager was interpreting a debt conversation for his mother, and neither of them should have been put in that position. Our policy now says family members can help only if the caller insists after being offered a professional.
+            """),
+            ("Helen Park", "2025-11-06 16:40", """
+                Look at your written material at the same time. If the follow-up letter arrives only in English, the good work on the phone is undone. We translate our five most common letters and offer the rest on request, and we check that the English versions are plain enough to translate well in the first place.
+            """),
+            ("Samir Haddad", "2025-11-10 11:50", """
+                This is exactly what I needed. Dana's set-up is very close to what I will propose, and Aisha's point about relatives is going into the policy word for word. Thank you all.
+            """),
+        ],
+        "helpful": {1: ["Samir Haddad", "Aisha Mensah", "Grace O'Connell", "Priya Natarajan"],
+                    2: ["Samir Haddad", "Dana Whitfield", "Ruth Kaplan-Ellis"],
+                    3: ["Samir Haddad", "Dana Whitfield"]},
+        "accepted": 1,
     },
 
     # Digital and data
@@ -329,6 +429,10 @@ TOPICS = [
                 Update: both services are live. Keyboard testing caught four problems and the screen reader sessions caught six more. Nothing serious has been reported since launch. Thank you, everyone.
             """),
         ],
+        "helpful": {1: ["Helen Park", "Priya Natarajan", "Ben Okafor", "Grace O'Connell"],
+                    2: ["Helen Park", "Marcus Lindqvist"], 4: ["Helen Park"],
+                    5: ["Helen Park", "Marcus Lindqvist"]},
+        "accepted": 1,
     },
     {
         "forum": "digital-and-data",
@@ -457,6 +561,39 @@ TOPICS = [
                 We cut ours from twelve pages to a two-page template with a handful of prompts, and made it a required attachment to the first options paper rather than the final one. It is not perfect, but options are now being changed because of what it shows.
             """),
         ],
+    },
+
+    {
+        "forum": "policy-and-regulation",
+        "title": "How long should a public consultation stay open?",
+        "author": "Ruth Kaplan-Ellis",
+        "at": "2024-02-12 09:40",
+        "kind": "question",
+        "views": 403,
+        "body": """
+            We are about to consult on changes to our licensing rules. The minimum we are allowed is four weeks, and some colleagues want to stick to exactly that so the new rules can take effect before the summer.
+
+            How do others decide on the length? Is there a point after which extra weeks stop bringing in more responses?
+        """,
+        "replies": [
+            ("Tomás Ortega", "2024-02-12 13:20", """
+                The legal minimum is a floor, not a target. For anything that changes what businesses must do, we plan for eight to twelve weeks, because trade associations need time to ask their own members before they can reply on their behalf.
+            """),
+            ("Priya Natarajan", "2024-02-13 10:05", """
+                Check the calendar as well as the length. A four-week window that includes a public holiday, or the end of the tax year for small firms, is really a three-week window. We add a week for each one.
+            """),
+            ("Candi Harrison", "2024-02-14 15:45", """
+                In my experience the length matters less than whether the right people hear about it at all. A six-week consultation that you actively take to people will beat a twelve-week one that sits quietly on a website.
+
+                What has worked for us: a one-page summary in plain language, a couple of short online sessions where people can ask questions, and writing directly to the groups most affected in the first week rather than the last. Track responses week by week; if a group you expected is silent by the halfway point, go and find them. Most responses arrive in the first and final weeks, so extra length mostly helps the organisations that have to coordinate a reply.
+            """),
+            ("Ruth Kaplan-Ellis", "2024-02-19 09:30", """
+                Thank you. We have settled on eight weeks with an outreach plan along the lines Candi describes, and the summer start date has moved to the autumn. Nobody argued once the plan was written down.
+            """),
+        ],
+        "helpful": {1: ["Ruth Kaplan-Ellis", "Candi Harrison"], 2: ["Ruth Kaplan-Ellis"],
+                    3: ["Ruth Kaplan-Ellis", "Tomás Ortega", "Priya Natarajan", "Helen Park"]},
+        "accepted": 3,
     },
 
     # Miscellaneous
@@ -647,6 +784,17 @@ LONG_THREAD = {
         ("2021-05-10 08:40", "2026-11-18 15:10", 35),
     ],
     "seed": 2021,
+    # Helpful marks by reply number. Who wrote each reply follows from the seed, so changing
+    # the seed, schedule or authors means checking these again (the loader refuses self-votes).
+    "helpful": {
+        1: ["Aisha Mensah", "Tomás Ortega", "Dana Whitfield", "Robert Bacal", "Ben Okafor"],
+        2: ["Aisha Mensah", "Dana Whitfield", "Grace O'Connell"],
+        4: ["Aisha Mensah", "Priya Natarajan"],
+        7: ["Aisha Mensah", "Ruth Kaplan-Ellis"],
+        11: ["Robert Bacal", "Aisha Mensah", "Helen Park"],
+        17: ["Ben Okafor", "Grace O'Connell"],
+        29: ["Aisha Mensah"],
+    },
     "authors": [
         "Ben Okafor", "Dana Whitfield", "Grace O'Connell", "Tomás Ortega", "Aisha Mensah",
         "Samir Haddad", "Helen Park", "Robert Bacal", "Marcus Lindqvist", "Ruth Kaplan-Ellis",

@@ -13,13 +13,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..accounts import services as accounts
 from ..accounts.models import Role, User
 from ..board import services as board
 from ..board.models import Forum, Pin, Post, Topic, TopicKind
 from ..extensions import db
+from ..polls import services as polls
+from ..polls.models import PollBallot, PostVote, Visibility
 from . import content
 
 MARKER_SLUG = "miscellaneous"
@@ -40,7 +42,12 @@ def load() -> bool:
         replies = (_long_thread_replies(spec, users) if spec is content.LONG_THREAD
                    else [(users[name], _time(at), _text(body))
                          for name, at, body in spec["replies"]])
-        _create_topic(spec, users, forums[spec["forum"]], replies)
+        topic, posts = _create_topic(spec, users, forums[spec["forum"]], replies)
+        if "poll" in spec:
+            _create_poll(spec, users, topic)
+        _mark_helpful(spec, users, posts)
+        if "accepted" in spec:
+            polls.accept_answer(topic.author, posts[spec["accepted"] - 1])
     for forum in forums.values():
         board.recount_forum(forum)
     for user in users.values():
@@ -87,22 +94,57 @@ def _create_forums() -> dict[str, Forum]:
 
 
 def _create_topic(spec: dict, users: dict[str, User], forum: Forum,
-                  replies: list[tuple[User, datetime, str]]) -> Topic:
+                  replies: list[tuple[User, datetime, str]]) -> tuple[Topic, list[Post]]:
+    """The topic and its replies, in order (replies[0] is reply number 1 in content.py)."""
     author, opened = users[spec["author"]], _time(spec["at"])
     _check_joined(author, opened, spec["title"])
     topic = board.create_topic(
         author, forum, spec["title"], _text(spec["body"]),
         TopicKind(spec.get("kind", "discussion")),
         pinned=Pin[spec.get("pinned", "none").upper()], now=opened)
-    previous = opened
+    previous, posts = opened, []
     for replier, at, body in replies:
         if at <= previous:
             raise ValueError(f"replies to {spec['title']!r} are out of order at {at}")
         _check_joined(replier, at, spec["title"])
-        board.post_reply(replier, topic, body, now=at)
+        posts.append(board.post_reply(replier, topic, body, now=at))
         previous = at
     topic.view_count = spec.get("views", 0)
-    return topic
+    return topic, posts
+
+
+def _create_poll(spec: dict, users: dict[str, User], topic: Topic) -> None:
+    """An open, single-choice, secret poll with results always visible, dated with its topic;
+    each ballot is dated when its member voted."""
+    poll_spec = spec["poll"]
+    poll = polls.create_poll(topic.author, topic, poll_spec["question"], poll_spec["options"],
+                             visibility=Visibility.ALWAYS, voters_public=False)
+    poll.created_at = topic.created_at
+    option_ids = {option.label: option.id for option in poll.options}
+    for name, label, at in poll_spec["ballots"]:
+        voter, voted = users[name], _time(at)
+        if voted < topic.created_at:
+            raise ValueError(f"{name} votes in {spec['title']!r} before it opened")
+        _check_joined(voter, voted, spec["title"])
+        polls.cast_vote(voter, poll, [option_ids[label]])
+        db.session.execute(update(PollBallot).where(
+            PollBallot.poll_id == poll.id, PollBallot.user_id == voter.id)
+            .values(created_at=voted, updated_at=voted))
+
+
+def _mark_helpful(spec: dict, users: dict[str, User], posts: list[Post]) -> None:
+    """Helpful marks, each dated a few hours after the reply (or the voter joining)."""
+    for number, names in spec.get("helpful", {}).items():
+        post = posts[number - 1]
+        for n, name in enumerate(names, start=1):
+            voter = users[name]
+            if voter.id == post.author_id:
+                raise ValueError(f"{name} marks their own reply {number} in "
+                                 f"{spec['title']!r} helpful")
+            polls.set_helpful(voter, post, True)
+            at = max(post.created_at, voter.created_at) + timedelta(hours=3 * n, minutes=17 * n)
+            db.session.execute(update(PostVote).where(
+                PostVote.post_id == post.id, PostVote.user_id == voter.id).values(created_at=at))
 
 
 def _check_joined(user: User, at: datetime, title: str) -> None:

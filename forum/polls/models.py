@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..board.models import Topic
 from ..extensions import db
 
 
@@ -37,6 +38,7 @@ class Poll(db.Model):
 
     options: Mapped[list[PollOption]] = relationship(order_by="PollOption.position",
                                                      back_populates="poll")
+    topic: Mapped[Topic] = relationship()
 
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or clock.now()

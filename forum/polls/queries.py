@@ -14,10 +14,8 @@ def poll_for_topic(topic_id: int) -> Poll | None:
 
 
 def poll(poll_id: int) -> Poll | None:
-    found = db.session.scalars(select(Poll).where(Poll.id == poll_id)
-                               .options(joinedload(Poll.options))).unique().first()
-    if found is not None:
-        found.topic = db.session.scalar(
-            select(Topic).where(Topic.id == found.topic_id)
-            .options(joinedload(Topic.forum).joinedload(Forum.category)))
-    return found
+    return db.session.scalars(
+        select(Poll).where(Poll.id == poll_id)
+        .options(joinedload(Poll.options),
+                 joinedload(Poll.topic).joinedload(Topic.forum).joinedload(Forum.category))
+    ).unique().first()

@@ -209,9 +209,7 @@ def accept_answer(actor: User, post: Post) -> None:
 
 
 def unaccept_answer(actor: User, topic: Topic) -> None:
-    if topic.accepted_post is None:
-        return
-    require(actor, "accept_answer", topic.accepted_post)
+    require(actor, "manage_answer", topic)
     topic.accepted_post_id = None
 
 

@@ -1,0 +1,164 @@
+"""Who may do what: every route and method, for every kind of person.
+
+A new route without a row here fails test_every_route_has_a_row. Outcomes:
+ok = allowed (2xx/3xx, not sent to log in), login = sent to log in, deny = 403.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from forum import clock
+from forum.accounts.models import Role, User
+from forum.board import services as board
+from forum.board.models import Post, Topic, TopicKind
+from forum.extensions import db
+from forum.polls import queries as poll_queries
+from forum.polls import services as polls
+from tests.factories import PASSWORD
+
+ROLES = ["visitor", "member", "author", "staff", "moderator", "admin", "suspended"]
+
+
+@dataclass
+class World:
+    topic: Topic
+    plain_topic: Topic
+    own_reply: Post      # by the author
+    other_reply: Post    # by another member
+    hidden_reply: Post   # by the author, hidden by the author
+    poll_id: int
+    forum_slug: str
+
+
+def build_world(app, make) -> tuple[World, dict[str, User | None]]:
+    people = {"visitor": None, "member": make.user(), "author": make.user(),
+              "staff": make.user(role=Role.STAFF), "moderator": make.user(role=Role.MODERATOR),
+              "admin": make.user(role=Role.ADMIN),
+              "suspended": make.user(suspended_until=clock.now() + timedelta(days=30))}
+    forum = make.forum(slug="matrix")
+    writer = make.user()
+    topic = make.topic(author=people["author"], forum=forum, title="A question")
+    plain = make.topic(author=people["author"], forum=forum, title="A plain topic")
+    with app.app_context():
+        author = db.session.get(User, people["author"].id)
+        t = db.session.get(Topic, topic.id)
+        db.session.execute(update(Topic).where(Topic.id == t.id).values(kind=TopicKind.QUESTION))
+        own = board.post_reply(author, t, "My own reply")
+        other = board.post_reply(db.session.get(User, writer.id), t, "Someone else's reply")
+        hidden = board.post_reply(author, t, "Hidden later")
+        board.hide_post(author, hidden, "mine")
+        poll = polls.create_poll(author, t, "Which?", ["One", "Two"])
+        db.session.commit()
+        world = World(t, db.session.get(Topic, plain.id), own, other, hidden, poll.id, "matrix")
+    return world, people
+
+
+# endpoint, method -> (url builder, form data, expected outcome per role)
+A = dict(visitor="login", member="ok", author="ok", staff="ok", moderator="ok", admin="ok",
+         suspended="deny")                       # any member in good standing
+OWN = dict(A, member="deny", staff="deny")        # the author or a moderator
+MOD = dict(OWN, author="deny")                    # moderators only
+STAFF = dict(MOD, staff="ok")                     # staff, moderators, admins
+EVERYONE = {role: "ok" for role in ROLES}
+ACCOUNT = dict(EVERYONE, visitor="login")         # any logged-in person, even suspended
+
+MATRIX = {
+    ("board.index", "GET"): (lambda w: "/", None, EVERYONE),
+    ("board.forums", "GET"): (lambda w: "/forums", None, EVERYONE),
+    ("board.forum", "GET"): (lambda w: f"/f/{w.forum_slug}", None, EVERYONE),
+    ("board.topic", "GET"): (lambda w: f"/t/{w.topic.id}-{w.topic.slug}", None, EVERYONE),
+    ("board.post", "GET"): (lambda w: f"/p/{w.own_reply.id}", None, EVERYONE),
+    ("board.post_history", "GET"): (lambda w: f"/p/{w.own_reply.id}/history", None, EVERYONE),
+    ("board.new_topic", "GET"): (lambda w: "/t/new?forum=matrix", None, A),
+    ("board.new_topic", "POST"): (lambda w: "/t/new?forum=matrix",
+                                  lambda w: {"forum": w.topic.forum_id, "title": "New one",
+                                             "body": "Text", "submit": "Post topic"}, A),
+    ("board.reply", "GET"): (lambda w: f"/t/{w.topic.id}/reply", None, A),
+    ("board.reply", "POST"): (lambda w: f"/t/{w.topic.id}/reply",
+                              lambda w: {"body": "A reply", "submit": "Post reply"}, A),
+    ("board.edit_post", "GET"): (lambda w: f"/p/{w.own_reply.id}/edit", None, OWN),
+    ("board.edit_post", "POST"): (lambda w: f"/p/{w.own_reply.id}/edit",
+                                  lambda w: {"body": "Edited", "submit": "Save changes"}, OWN),
+    ("board.hide_post", "GET"): (lambda w: f"/p/{w.own_reply.id}/hide", None, OWN),
+    ("board.hide_post", "POST"): (lambda w: f"/p/{w.own_reply.id}/hide",
+                                  lambda w: {"reason": "x"}, OWN),
+    ("board.restore_post", "POST"): (lambda w: f"/p/{w.hidden_reply.id}/restore", None, OWN),
+    ("accounts.register", "GET"): (lambda w: "/register", None, EVERYONE),
+    ("accounts.register", "POST"): (lambda w: "/register", lambda w: {
+        "display_name": "Newcomer", "email": "new@example.gov",
+        "password": "long enough pass", "confirm": "long enough pass"}, EVERYONE),
+    ("accounts.login", "GET"): (lambda w: "/login", None, EVERYONE),
+    ("accounts.login", "POST"): (lambda w: "/login",
+                                 lambda w: {"login": "nobody", "password": "x"}, EVERYONE),
+    ("accounts.logout", "POST"): (lambda w: "/logout", None, EVERYONE),
+    ("accounts.profile", "GET"): (lambda w: "/u/Member 1", None, EVERYONE),
+    ("accounts.settings", "GET"): (lambda w: "/settings", None, ACCOUNT),
+    ("accounts.settings", "POST"): (lambda w: "/settings", lambda w: {"bio": "Hi"}, ACCOUNT),
+    ("accounts.change_password", "GET"): (lambda w: "/settings/password", None, ACCOUNT),
+    ("accounts.change_password", "POST"): (lambda w: "/settings/password", lambda w: {
+        "current_password": "wrong", "new_password": "another long one",
+        "confirm": "another long one"}, ACCOUNT),
+    ("polls.poll", "GET"): (lambda w: f"/polls/{w.poll_id}", None, EVERYONE),
+    ("polls.vote", "POST"): (lambda w: f"/polls/{w.poll_id}/vote",
+                             lambda w: {"choice": "__first__"}, A),
+    ("polls.withdraw", "POST"): (lambda w: f"/polls/{w.poll_id}/withdraw", None, A),
+    ("polls.close", "POST"): (lambda w: f"/polls/{w.poll_id}/close", None, MOD),
+    ("polls.reopen", "POST"): (lambda w: f"/polls/{w.poll_id}/reopen", None, MOD),
+    ("polls.export", "GET"): (lambda w: f"/polls/{w.poll_id}/results.csv", None, STAFF),
+    ("polls.add", "GET"): (lambda w: f"/t/{w.plain_topic.id}/poll", None, OWN),
+    ("polls.add", "POST"): (lambda w: f"/t/{w.plain_topic.id}/poll", lambda w: {
+        "poll_question": "Pick one", "poll_options": "A\nB",
+        "poll_visibility": "always"}, OWN),
+    ("polls.helpful", "POST"): (lambda w: f"/p/{w.own_reply.id}/helpful",
+                                lambda w: {"helpful": "1"}, dict(A, author="deny")),
+    ("polls.accept", "POST"): (lambda w: f"/p/{w.other_reply.id}/accept", None, OWN),
+    ("polls.unaccept", "POST"): (lambda w: f"/t/{w.topic.id}/unaccept", None, OWN),
+}
+# Profile names depend on the factory counter; the row above is fixed up per world.
+SKIPPED_ENDPOINTS = {"static"}
+
+
+def test_every_route_has_a_row(app):
+    routes = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+              if rule.endpoint not in SKIPPED_ENDPOINTS
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes - set(MATRIX) == set(), "routes without an authorization row"
+    assert set(MATRIX) - routes == set(), "rows for routes that no longer exist"
+
+
+def _outcome(response) -> str:
+    if response.status_code == 403:
+        return "deny"
+    location = response.headers.get("Location", "")
+    if response.status_code in (301, 302, 303) and "/login" in location:
+        return "login"
+    if response.status_code < 400:
+        return "ok"
+    return f"status {response.status_code}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[1]} {r[0]}")
+def test_route_allows_exactly_the_right_people(app, make, route, role):
+    url_for_world, data_for_world, expected = MATRIX[route]
+    world, people = build_world(app, make)
+    client = app.test_client()
+    person = people[role]
+    if person is not None:
+        # Suspended members can log in (to read); the policy refuses what they try to do.
+        assert client.post("/login", data={"login": person.email,
+                                           "password": PASSWORD}).status_code == 302
+    url = url_for_world(world)
+    if route[0] == "accounts.profile":
+        url = f"/u/{people['member'].display_name}"
+    data = data_for_world(world) if data_for_world else {}
+    if data.get("choice") == "__first__":
+        with app.app_context():
+            data["choice"] = str(poll_queries.poll(world.poll_id).options[0].id)
+    response = client.open(url, method=route[1], data=data)
+    assert _outcome(response) == expected[role], (
+        f"{route[1]} {url} as {role}: expected {expected[role]}, got {_outcome(response)}")
