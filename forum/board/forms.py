@@ -38,8 +38,7 @@ class PollFields(Form):
         description="Only for multiple choice. Leave empty for no limit.")
     poll_closes_on = DateField("Poll closes at the end of (optional)",
                                validators=[Optional()],
-                               description="For example, 27 January 2027. Leave empty to keep "
-                                           "it open.")
+                               description="Leave empty to keep it open.")
     poll_visibility = RadioField("Who can see the results", default="always", choices=[
         SelectChoice("always", "Everyone, at any time"),
         SelectChoice("after_vote", "Members who have voted (everyone once it closes)"),

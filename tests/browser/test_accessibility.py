@@ -1,6 +1,6 @@
 """Every kind of page passes axe-core (WCAG 2.2 A and AA) and the Nu Html Checker, as a visitor
 and as a member. Full-page screenshots at desktop and phone widths are saved for people to look
-at in test-results/screenshots/."""
+at in screenshots/ (pytest-playwright empties test-results/)."""
 from __future__ import annotations
 
 from playwright.sync_api import Page, Response, expect
@@ -11,7 +11,7 @@ from forum.extensions import db
 from tests.browser.conftest import ROOT, axe_violations, vnu_errors
 from tests.factories import PASSWORD
 
-SCREENSHOTS = ROOT / "test-results" / "screenshots"
+SCREENSHOTS = ROOT / "screenshots"
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 
 RICH_BODY = """How do you handle callers who are upset before you have said a word?

@@ -1,7 +1,7 @@
 """Polls in a real browser: a member starts a topic with a poll, votes, changes the vote and
 sees the results; another member who has not voted sees only the voting form. The journey is
 run with JavaScript on and off (the site is server-rendered). Poll pages pass axe-core
-(WCAG 2.2 A and AA) and the Nu Html Checker; screenshots go to test-results/screenshots/."""
+(WCAG 2.2 A and AA) and the Nu Html Checker; screenshots go to screenshots/ (pytest-playwright empties test-results/)."""
 from __future__ import annotations
 
 import re
@@ -18,7 +18,7 @@ from forum.polls.models import Poll, Visibility
 from tests.browser.conftest import ROOT, axe_violations, vnu_errors
 from tests.factories import PASSWORD
 
-SCREENSHOTS = ROOT / "test-results" / "screenshots"
+SCREENSHOTS = ROOT / "screenshots"
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 
 QUESTION = "How often should the team meet?"
