@@ -13,28 +13,13 @@ from ..polls import services as poll_services
 from ..polls.context import poll_context
 from ..polls.forms import VoteForm
 from . import queries, services
+from .access import visible_post, visible_topic
 from .links import post_url, topic_url
 from .forms import EditForm, HideForm, ReplyForm, TopicForm
 from .models import TopicKind
 from .viewcount import views
 
 bp = Blueprint("board", __name__)
-
-
-def _topic_or_404(topic_id: int):
-    topic = queries.topic(topic_id)
-    if topic is None:
-        abort(404)
-    require(current_user, "view_topic", topic)
-    return topic
-
-
-def _post_or_404(post_id: int):
-    post = queries.post(post_id)
-    if post is None:
-        abort(404)
-    require(current_user, "view_topic", post.topic)
-    return post
 
 
 def _preview_or_save(form, save):
@@ -77,7 +62,7 @@ def forum(slug: str):
 @bp.get("/t/<id:topic_id>")
 @bp.get("/t/<id:topic_id>-<slug>")
 def topic(topic_id: int, slug: str | None = None):
-    topic = _topic_or_404(topic_id)
+    topic = visible_topic(topic_id)
     per_page = current_app.config["POSTS_PER_PAGE"]
     pages = topic.page_count(per_page)
     page = page_arg()
@@ -99,7 +84,7 @@ def topic(topic_id: int, slug: str | None = None):
 @bp.get("/p/<id:post_id>")
 def post(post_id: int):
     """A permanent link to a post: finds the page it is on."""
-    return redirect(post_url(_post_or_404(post_id)))
+    return redirect(post_url(visible_post(post_id)))
 
 
 @bp.route("/t/new", methods=["GET", "POST"])
@@ -130,7 +115,7 @@ def new_topic():
 @login_required
 @keeps_input
 def reply(topic_id: int):
-    topic = _topic_or_404(topic_id)
+    topic = visible_topic(topic_id)
     require(current_user, "reply", topic)
     form = ReplyForm()
     preview = None
@@ -148,7 +133,7 @@ def reply(topic_id: int):
 @login_required
 @keeps_input
 def edit_post(post_id: int):
-    post = _post_or_404(post_id)
+    post = visible_post(post_id)
     require(current_user, "edit_post", post)
     form = EditForm(obj=post, body=post.body_source, title=post.topic.title)
     if not post.is_opening:
@@ -171,7 +156,7 @@ def edit_post(post_id: int):
 @login_required
 @keeps_input
 def hide_post(post_id: int):
-    post = _post_or_404(post_id)
+    post = visible_post(post_id)
     require(current_user, "hide_post", post)
     form = HideForm()
     if form.validate_on_submit():
@@ -185,7 +170,7 @@ def hide_post(post_id: int):
 @bp.post("/p/<id:post_id>/restore")
 @login_required
 def restore_post(post_id: int):
-    post = _post_or_404(post_id)
+    post = visible_post(post_id)
     require(current_user, "restore_post", post)
     services.restore_post(current_user, post)
     db.session.commit()
@@ -195,7 +180,7 @@ def restore_post(post_id: int):
 
 @bp.get("/p/<id:post_id>/history")
 def post_history(post_id: int):
-    post = _post_or_404(post_id)
+    post = visible_post(post_id)
     require(current_user, "view_revisions", post)
     return render_template("board/history.html", post=post,
                            revisions=queries.revisions(post))

@@ -4,7 +4,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
                    url_for)
 from flask_login import current_user, login_required
 
-from ..board import queries as board_queries
+from ..board.access import visible_post, visible_topic
 from ..board.links import post_url
 from ..board.forms import PollForm
 from ..errors import Invalid, keeps_input
@@ -39,6 +39,10 @@ def poll(poll_id: int):
     if request.method == "POST":
         if not current_user.is_authenticated:
             return redirect(url_for("accounts.login", next=_topic_anchor(poll)))
+        if not poll.is_open():
+            form.fail(Invalid("This poll has closed, so it no longer takes votes or changes."))
+            return render_template("polls/poll.html", poll=poll, form=form,
+                                   show_results=True, **poll_context(poll)), 409
         require(current_user, "vote_poll", poll)
         if form.validate_on_submit():
             try:
@@ -55,34 +59,31 @@ def poll(poll_id: int):
                            **poll_context(poll))
 
 
+def _act_on_poll(poll_id: int, action, message: str):
+    """A button on a poll: do it, say so, and go back to the poll in its topic."""
+    poll = _poll_or_404(poll_id)
+    action(current_user, poll)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(_topic_anchor(poll))
+
+
 @bp.post("/polls/<id:poll_id>/withdraw")
 @login_required
 def withdraw(poll_id: int):
-    poll = _poll_or_404(poll_id)
-    services.withdraw_vote(current_user, poll)
-    db.session.commit()
-    flash("Your vote has been withdrawn.", "success")
-    return redirect(_topic_anchor(poll))
+    return _act_on_poll(poll_id, services.withdraw_vote, "Your vote has been withdrawn.")
 
 
 @bp.post("/polls/<id:poll_id>/close")
 @login_required
 def close(poll_id: int):
-    poll = _poll_or_404(poll_id)
-    services.close_poll(current_user, poll)
-    db.session.commit()
-    flash("The poll is closed.", "success")
-    return redirect(_topic_anchor(poll))
+    return _act_on_poll(poll_id, services.close_poll, "The poll is closed.")
 
 
 @bp.post("/polls/<id:poll_id>/reopen")
 @login_required
 def reopen(poll_id: int):
-    poll = _poll_or_404(poll_id)
-    services.reopen_poll(current_user, poll)
-    db.session.commit()
-    flash("The poll is open again.", "success")
-    return redirect(_topic_anchor(poll))
+    return _act_on_poll(poll_id, services.reopen_poll, "The poll is open again.")
 
 
 @bp.get("/polls/<id:poll_id>/results.csv")
@@ -97,10 +98,7 @@ def export(poll_id: int):
 @login_required
 @keeps_input
 def add(topic_id: int):
-    topic = board_queries.topic(topic_id)
-    if topic is None:
-        abort(404)
-    require(current_user, "view_topic", topic)
+    topic = visible_topic(topic_id)
     require(current_user, "add_poll", topic)
     form = PollForm()
     if form.validate_on_submit():
@@ -120,10 +118,7 @@ def add(topic_id: int):
 @bp.post("/p/<id:post_id>/helpful")
 @login_required
 def helpful(post_id: int):
-    post = board_queries.post(post_id)
-    if post is None:
-        abort(404)
-    require(current_user, "view_topic", post.topic)
+    post = visible_post(post_id)
     services.set_helpful(current_user, post, request.form.get("helpful") == "1")
     db.session.commit()
     return redirect(post_url(post))
@@ -132,10 +127,7 @@ def helpful(post_id: int):
 @bp.post("/p/<id:post_id>/accept")
 @login_required
 def accept(post_id: int):
-    post = board_queries.post(post_id)
-    if post is None:
-        abort(404)
-    require(current_user, "view_topic", post.topic)
+    post = visible_post(post_id)
     services.accept_answer(current_user, post)
     db.session.commit()
     flash("Marked as the answer.", "success")
@@ -145,10 +137,7 @@ def accept(post_id: int):
 @bp.post("/t/<id:topic_id>/unaccept")
 @login_required
 def unaccept(topic_id: int):
-    topic = board_queries.topic(topic_id)
-    if topic is None:
-        abort(404)
-    require(current_user, "view_topic", topic)
+    topic = visible_topic(topic_id)
     services.unaccept_answer(current_user, topic)
     db.session.commit()
     flash("The answer mark has been removed.", "success")

@@ -133,7 +133,8 @@ def test_closed_poll_refuses_votes_with_a_clear_message(client, app, make, login
     login(voter)
     clock.advance(timedelta(days=2))
     response = client.post(f"/polls/{poll_id}/vote", data={"choice": [options[0]]})
-    assert response.status_code == 403
+    assert response.status_code == 409
+    assert "This poll has closed, so it no longer takes votes" in response.text
     page = client.get(f"/t/{topic.id}-{topic.slug}").text
     assert "This poll closed on" in page and 'name="choice"' not in page
     with app.app_context():
