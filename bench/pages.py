@@ -3,7 +3,7 @@
     .venv/bin/python bench/pages.py [--replies 20000] [--repeat 50]
 
 Builds a scratch SQLite database (migrated), one topic with N replies inserted in bulk, and
-times the index, the forum page and the first and last pages of the topic through the WSGI
+times the index, the forum page and the first and deepest full pages of the topic through the WSGI
 test client. Writes bench/results/pages.json. A speed target, not a test.
 """
 from __future__ import annotations
@@ -62,20 +62,22 @@ def main() -> None:
         engine = db.engine
     forum = Factory(app).forum(slug="bench")
     topic = Factory(app).long_topic(args.replies, forum=forum)
-    last_page = topic.page_count(app.config["POSTS_PER_PAGE"])
+    per_page = app.config["POSTS_PER_PAGE"]
+    # The deepest page holding a full 25 posts, so first and deep pages do the same work.
+    deep_page = (topic.post_count // per_page)
     client = app.test_client()
     base = f"/t/{topic.id}-{topic.slug}"
     rows = [measure(client, engine, url, args.repeat)
-            for url in ["/", "/f/bench", base, f"{base}?page={last_page}"]]
+            for url in ["/", "/f/bench", base, f"{base}?page={deep_page}"]]
     print(f"{'page':<45} {'queries':>7} {'median ms':>10} {'p90 ms':>8}")
     for row in rows:
         print(f"{row['url']:<45} {row['queries']:>7} {row['median_ms']:>10} {row['p90_ms']:>8}")
     ratio = rows[3]["median_ms"] / rows[2]["median_ms"]
-    print(f"last page / first page time: {ratio:.2f}")
+    print(f"deepest full page / first page time: {ratio:.2f}")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "pages.json").write_text(json.dumps({"replies": args.replies, "rows": rows,
-                                                "last_over_first": round(ratio, 3)}, indent=2))
+                                                "deep_over_first": round(ratio, 3)}, indent=2))
 
 
 if __name__ == "__main__":
