@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request
 from werkzeug.routing import BaseConverter, ValidationError
 
 from .config import INSTANCE, ROOT, Config, secret_key
@@ -47,6 +47,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .cli import forum_cli
     from .polls.views import bp as polls_bp
     from .errors import register_error_handlers
+    from .ratelimit import rate_limits
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -55,6 +56,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.user_loader(account_services.load_session_user)
     views.init_app(app)
+    rate_limits.init_app(app)
     templating.init_app(app)
     app.register_blueprint(board_bp)
     app.register_blueprint(accounts_bp)
@@ -71,6 +73,9 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     @app.after_request
     def after(response):
+        if g.get("rate_limited") and response.status_code == 200:
+            response.status_code = 429
+            response.headers["Retry-After"] = str(g.rate_limited)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(

@@ -41,6 +41,10 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Rate limits: storage shared by all workers (Redis when REDIS_URL is set).
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
+    RATE_LIMITS: dict[str, str] = {}  # override forum.ratelimit.DEFAULT_LIMITS per action
     # A long-lived token: people write long posts and must not lose them to a timer.
     # An expired token still re-shows the form with the text kept (see forum/errors.py).
     WTF_CSRF_TIME_LIMIT = int(os.environ.get("CSRF_TIME_LIMIT", 8 * 3600))
@@ -62,6 +66,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    RATELIMIT_ENABLED = False  # tests of the limits turn them on
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SECRET_KEY = "test-secret-key-not-for-production"

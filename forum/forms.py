@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 
 from .errors import Invalid
+from .ratelimit import rate_limits, wait_message
 
 CSRF_MESSAGE = ("This form had expired, so nothing was saved. Your text is still here: check "
                 "it and send the form again.")
@@ -35,6 +36,16 @@ class Form(FlaskForm):
             self.csrf_token.errors = [CSRF_MESSAGE]
             return False
         return ok
+
+    def throttled(self, action: str, who: str | None = None) -> bool:
+        """Count an attempt at `action`; when over the limit, say when to try again (the page
+        is then sent as 429, with everything typed still in the form)."""
+        wait = rate_limits.retry_after(action, who)
+        if wait is None:
+            return False
+        g.rate_limited = wait
+        self.form_errors.append(wait_message(wait))
+        return True
 
     def fail(self, error: Invalid) -> None:
         """Show a service's Invalid next to the field it names (or at the top)."""

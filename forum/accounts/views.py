@@ -25,7 +25,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("board.index"))
     form = RegisterForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not form.throttled("register"):
         try:
             user = services.register(form.display_name.data, form.email.data,
                                      form.password.data)
@@ -46,7 +46,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(target)
     form = LoginForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not form.throttled("login"):
         user = services.authenticate(form.login.data, form.password.data)
         if user is None:
             form.fail(Invalid("The email address, display name or password is not right.",

@@ -22,11 +22,14 @@ from .viewcount import views
 bp = Blueprint("board", __name__)
 
 
-def _preview_or_save(form, save):
-    """The shared end of every post form: Preview shows the rendered text; otherwise save()
-    returns (url, message), the request commits and redirects. Returns (preview, response)."""
+def _preview_or_save(form, save, action: str):
+    """The shared end of every post form: Preview shows the rendered text; otherwise, unless
+    the person is over the rate limit for `action`, save() returns (url, message), the request
+    commits and redirects. Returns (preview, response)."""
     if form.preview.data:
         return stored(services.preview(form.body.data)), None
+    if form.throttled(action, f"user:{current_user.id}"):
+        return None, None
     try:
         url, message = save()
     except Invalid as error:
@@ -105,7 +108,7 @@ def new_topic():
             if form.wants_poll:
                 poll_services.create_poll_from_form(current_user, topic, form)
             return topic_url(topic), "Your topic has been posted."
-        preview, done = _preview_or_save(form, save)
+        preview, done = _preview_or_save(form, save, "topic")
         if done:
             return done
     return render_template("board/new_topic.html", form=form, forum=chosen, preview=preview)
@@ -123,7 +126,7 @@ def reply(topic_id: int):
         def save():
             post = services.post_reply(current_user, topic, form.body.data)
             return post_url(post), "Your reply has been posted."
-        preview, done = _preview_or_save(form, save)
+        preview, done = _preview_or_save(form, save, "reply")
         if done:
             return done
     return render_template("board/reply.html", topic=topic, form=form, preview=preview)
@@ -146,7 +149,7 @@ def edit_post(post_id: int):
                                          title=form.title.data if post.is_opening else None)
             return post_url(post), ("Your changes have been saved." if changed
                                     else "Nothing was changed.")
-        preview, done = _preview_or_save(form, save)
+        preview, done = _preview_or_save(form, save, "reply")
         if done:
             return done
     return render_template("board/edit.html", post=post, form=form, preview=preview)

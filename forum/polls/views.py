@@ -10,6 +10,7 @@ from ..board.forms import PollForm
 from ..errors import Invalid, keeps_input
 from ..extensions import db
 from ..permissions import require
+from ..ratelimit import rate_limits
 from . import queries, services
 from .context import poll_context
 from .forms import VoteForm
@@ -44,7 +45,7 @@ def poll(poll_id: int):
             return render_template("polls/poll.html", poll=poll, form=form,
                                    show_results=True, **poll_context(poll)), 409
         require(current_user, "vote_poll", poll)
-        if form.validate_on_submit():
+        if form.validate_on_submit() and not form.throttled("vote", f"user:{current_user.id}"):
             try:
                 services.cast_vote(current_user, poll, form.choice.data)
             except Invalid as error:
@@ -119,6 +120,8 @@ def add(topic_id: int):
 @login_required
 def helpful(post_id: int):
     post = visible_post(post_id)
+    if rate_limits.retry_after("vote", f"user:{current_user.id}"):
+        abort(429)
     services.set_helpful(current_user, post, request.form.get("helpful") == "1")
     db.session.commit()
     return redirect(post_url(post))
