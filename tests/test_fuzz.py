@@ -197,7 +197,8 @@ def post(client, url: str, pairs: list[tuple[str, str]], transport: list[str] | 
         warnings.simplefilter("ignore", ResourceWarning)
         response = client.post(url, data=body,
                                content_type=f"multipart/form-data; boundary={boundary}")
-        gc.collect()
+        if response.status_code == 413:
+            gc.collect()
     return response
 
 
@@ -222,7 +223,7 @@ def test_register_form_never_fails(app, server_errors, pairs, transport, same_pa
     response = post(client, url, pairs, transport)
     what = f"POST {url!r} {pairs!r} files={transport!r}"[:2000]
     check_status(response, FORM_STATUSES, what, server_errors)
-    if response.status_code == 200:
+    if response.status_code in (200, 429):  # the form again, with what was typed
         for name in ("display_name", "email"):
             value = kept(first(pairs, name, transport), strip=True)
             if value is not None:
@@ -253,7 +254,7 @@ def test_login_form_never_fails_and_never_redirects_off_site(
     response = post(client, url, pairs, transport)
     what = f"POST {url!r} {pairs!r} files={transport!r}"[:2000]
     check_status(response, FORM_STATUSES, what, server_errors)
-    if response.status_code == 200:
+    if response.status_code in (200, 429):  # the form again, with what was typed
         value = kept(first(pairs, "login", transport), strip=True)
         if value is not None:
             assert str(escape(value)) in response.text, f"login {value!r} was not kept"
@@ -276,7 +277,7 @@ def test_new_topic_form_never_fails_and_keeps_the_text(app, client, make, login,
     response = post(client, url, pairs, transport)
     what = f"POST {url!r} {pairs!r} files={transport!r}"[:2000]
     check_status(response, FORM_STATUSES, what, server_errors)
-    if response.status_code == 200:
+    if response.status_code in (200, 429):  # the form again, with what was typed
         title = kept(first(pairs, "title", transport), strip=True)
         if title is not None:
             assert str(escape(title)) in response.text, f"title {title!r} was not kept"
@@ -302,7 +303,7 @@ def test_reply_form_never_fails_and_keeps_the_text(app, client, make, login, ser
     response = post(client, url, pairs, transport)
     what = f"POST {url!r} {pairs!r} files={transport!r}"[:2000]
     check_status(response, FORM_STATUSES, what, server_errors)
-    if response.status_code == 200:
+    if response.status_code in (200, 429):  # the form again, with what was typed
         body = kept(first(pairs, "body", transport))
         if body is not None:
             assert str(escape(body)) in response.text, f"body {body!r} was not kept"
