@@ -45,6 +45,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .board.viewcount import views
     from .board.views import bp as board_bp
     from .cli import forum_cli
+    from .moderation.views import bp as moderation_bp
     from .polls.views import bp as polls_bp
     from .errors import register_error_handlers
     from .ratelimit import rate_limits
@@ -61,6 +62,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(board_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(polls_bp)
+    app.register_blueprint(moderation_bp)
     app.cli.add_command(forum_cli)
     register_error_handlers(app)
 

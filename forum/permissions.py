@@ -145,6 +145,17 @@ def _accept_answer(user, post) -> bool:
     return _manage_answer(user, post.topic) and not post.is_hidden and not post.is_opening
 
 
+@rule("moderate_topic")
+def _moderate_topic(user, topic) -> bool:
+    """Pin, lock, move, rename, hide and restore topics."""
+    return _moderator(user) and not user.is_suspended
+
+
+@rule("view_moderation_log")
+def _view_moderation_log(user, obj=None) -> bool:
+    return _moderator(user)
+
+
 @rule("edit_profile")
 def _edit_profile(user, target) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and target.id == user.id

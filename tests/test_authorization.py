@@ -63,6 +63,7 @@ A = dict(visitor="login", member="ok", author="ok", staff="ok", moderator="ok", 
 OWN = dict(A, member="deny", staff="deny")        # the author or a moderator
 MOD = dict(OWN, author="deny")                    # moderators only
 STAFF = dict(MOD, staff="ok")                     # staff, moderators, admins
+MODERATORS = dict(MOD, member="deny", author="deny")  # moderators and admins only
 EVERYONE = {role: "ok" for role in ROLES}
 ACCOUNT = dict(EVERYONE, visitor="login")         # any logged-in person, even suspended
 
@@ -117,6 +118,12 @@ MATRIX = {
                                 lambda w: {"helpful": "1"}, dict(A, author="deny")),
     ("polls.accept", "POST"): (lambda w: f"/p/{w.other_reply.id}/accept", None, OWN),
     ("polls.unaccept", "POST"): (lambda w: f"/t/{w.topic.id}/unaccept", None, OWN),
+    ("moderation.topic_action", "GET"): (lambda w: f"/t/{w.topic.id}/moderate/lock", None,
+                                         MODERATORS),
+    ("moderation.topic_action", "POST"): (lambda w: f"/t/{w.topic.id}/moderate/lock",
+                                          lambda w: {"reason": "Cooling off"}, MODERATORS),
+    ("moderation.log", "GET"): (lambda w: "/moderation/log", None, MODERATORS),
+    ("moderation.log_csv", "GET"): (lambda w: "/moderation/log.csv", None, MODERATORS),
 }
 # Profile names depend on the factory counter; the row above is fixed up per world.
 SKIPPED_ENDPOINTS = {"static"}

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..board import queries as board_queries
 from ..errors import Invalid, keeps_input
 from ..extensions import db
-from ..permissions import require
+from ..moderation import queries as moderation_queries
+from ..permissions import can, require
 from ..urls import safe_next
 from . import services
 from .forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
@@ -72,7 +73,9 @@ def profile(name: str):
     user = services.find_by_name(name)
     if user is None:
         abort(404)
-    return render_template("accounts/profile.html", member=user,
+    history = (moderation_queries.history_of(user)
+               if can(current_user, "view_moderation_log") else None)
+    return render_template("accounts/profile.html", member=user, history=history,
                            topics=board_queries.recent_topics_by(user),
                            replies=board_queries.recent_replies_by(user))
 

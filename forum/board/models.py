@@ -84,6 +84,7 @@ class Topic(db.Model):
                                                 default=TopicStatus.PUBLISHED)
     pinned: Mapped[int] = mapped_column(SmallInteger, default=Pin.NONE)
     locked: Mapped[bool] = mapped_column(default=False)
+    lock_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     publish_at: Mapped[datetime | None]
     # Every post ever made in the topic, hidden ones included: the next post's position.

@@ -146,13 +146,25 @@ def hide_post(actor: User, post: Post, reason: str | None = None) -> None:
         post.topic.accepted_post_id = None
     db.session.flush()
     _recount_after_change(post)
+    if actor.id != post.author_id:
+        _moderation().note_post_hidden(actor, post, reason)
 
 
 def restore_post(actor: User, post: Post) -> None:
     require(actor, "restore_post", post)
+    by_someone_else = actor.id != post.author_id
     post.hidden_at = post.hidden_by_id = post.hide_reason = None
     db.session.flush()
     _recount_after_change(post)
+    if by_someone_else:
+        _moderation().note_post_restored(actor, post)
+
+
+def _moderation():
+    """Moderation records what moderators do here; it also uses this module, so it is
+    imported when first needed rather than at the top (no import cycle)."""
+    from ..moderation import services
+    return services
 
 
 def _recount_after_change(post: Post) -> None:

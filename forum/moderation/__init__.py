@@ -1,0 +1,1 @@
+"""Moderation: topic tools and the audit log of every moderation action."""

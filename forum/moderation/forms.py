@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from ..board.services import TITLE_MAX, TITLE_MIN
+from ..forms import Form
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ModerationForm(Form):
+    reason = StringField("Reason", filters=[_strip],
+                         description="Recorded in the moderation log, and shown to the author.",
+                         validators=[Length(max=500, message="Keep the reason to 500 "
+                                                             "characters.")])
+    submit = SubmitField("Confirm")
+
+
+class PinForm(ModerationForm):
+    pin = RadioField("Pin the topic", coerce=int, choices=[
+        SelectChoice(0, "Not pinned"), SelectChoice(1, "Pinned at the top of its forum"),
+        SelectChoice(2, "Pinned at the top of every forum")])
+
+
+class MoveForm(ModerationForm):
+    forum = SelectField("Move to forum", coerce=int)
+
+    def __init__(self, *args, forums=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.forum.choices = [SelectChoice(f.id, f.title) for f in forums]
+
+
+class RenameForm(ModerationForm):
+    title = StringField("New title", filters=[_strip], validators=[
+        DataRequired("Enter a title."),
+        Length(TITLE_MIN, TITLE_MAX, f"Title must be between {TITLE_MIN} and {TITLE_MAX} "
+                                     "characters.")])
+
+
+class LogFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    actor = StringField("Moderator", filters=[_strip])
+    action = SelectField("Action", choices=[SelectChoice("", "Any action")] + [
+        SelectChoice(name, label) for name, label in [
+            ("pin", "Pin"), ("unpin", "Unpin"), ("lock", "Lock"), ("unlock", "Unlock"),
+            ("move", "Move"), ("rename", "Rename"), ("hide_topic", "Hide topic"),
+            ("restore_topic", "Restore topic"), ("hide_post", "Hide post"),
+            ("restore_post", "Restore post")]], validate_choice=False)
+    member = StringField("About member", filters=[_strip])

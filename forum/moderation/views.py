@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, flash, redirect, render_template, request
+from flask_login import current_user, login_required
+
+from ..board import queries as board_queries
+from ..board.access import visible_topic
+from ..board.links import topic_url
+from ..board.models import Pin
+from ..errors import Invalid, keeps_input
+from ..extensions import db
+from ..permissions import require
+from ..urls import page_arg
+from . import queries, services
+from .forms import LogFilterForm, ModerationForm, MoveForm, PinForm, RenameForm
+
+bp = Blueprint("moderation", __name__)
+
+# action: (form class, page heading, button label, done message)
+ACTIONS = {
+    "pin": (PinForm, "Pin or unpin", "Save", "The topic's pinning has been changed."),
+    "lock": (ModerationForm, "Lock", "Lock topic", "The topic is locked."),
+    "unlock": (ModerationForm, "Unlock", "Unlock topic", "The topic is open for replies."),
+    "move": (MoveForm, "Move", "Move topic", "The topic has been moved."),
+    "rename": (RenameForm, "Rename", "Rename topic", "The topic has been renamed."),
+    "hide": (ModerationForm, "Hide", "Hide topic", "The topic is hidden."),
+    "restore": (ModerationForm, "Restore", "Restore topic", "The topic is visible again."),
+}
+
+
+def _apply(action: str, topic, form) -> None:
+    actor, reason = current_user._get_current_object(), form.reason.data
+    if action == "pin":
+        services.pin_topic(actor, topic, Pin(form.pin.data), reason)
+    elif action in ("lock", "unlock"):
+        services.lock_topic(actor, topic, action == "lock", reason)
+    elif action == "move":
+        forum = next(f for f in board_queries.all_forums() if f.id == form.forum.data)
+        services.move_topic(actor, topic, forum, reason)
+    elif action == "rename":
+        services.rename_topic(actor, topic, form.title.data, reason)
+    elif action == "hide":
+        services.hide_topic(actor, topic, reason)
+    else:
+        services.restore_topic(actor, topic, reason)
+
+
+@bp.route("/t/<id:topic_id>/moderate/<any(pin, lock, unlock, move, rename, hide, restore):action>",
+          methods=["GET", "POST"])
+@login_required
+@keeps_input
+def topic_action(topic_id: int, action: str):
+    topic = visible_topic(topic_id)
+    require(current_user, "moderate_topic", topic)
+    form_class, heading, button, done = ACTIONS[action]
+    extra = {"forums": board_queries.all_forums()} if action == "move" else {}
+    defaults = {"pin": topic.pinned, "forum": topic.forum_id, "title": topic.title}
+    form = form_class(**extra, **{k: v for k, v in defaults.items() if hasattr(form_class, k)})
+    form.submit.label.text = button
+    if form.validate_on_submit():
+        try:
+            _apply(action, topic, form)
+        except Invalid as error:
+            db.session.rollback()
+            form.fail(error)
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(topic_url(topic))
+    return render_template("moderation/topic_action.html", topic=topic, form=form,
+                           action=action, heading=heading)
+
+
+PER_PAGE = 50
+
+
+@bp.get("/moderation/log")
+@login_required
+def log():
+    require(current_user, "view_moderation_log")
+    filters = LogFilterForm(request.args)
+    page = page_arg()
+    rows = queries.log_page(queries.log_query(filters.actor.data or "", filters.action.data or "",
+                                              filters.member.data or ""), page, PER_PAGE)
+    active = {key: value for key, value in filters.data.items() if value}
+    return render_template("moderation/log.html", filters=filters, rows=rows[:PER_PAGE],
+                           page=page, more=len(rows) > PER_PAGE, active=active)
+
+
+@bp.get("/moderation/log.csv")
+@login_required
+def log_csv():
+    require(current_user, "view_moderation_log")
+    filters = LogFilterForm(request.args)
+    query = queries.log_query(filters.actor.data or "", filters.action.data or "",
+                              filters.member.data or "")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["when", "moderator", "action", "target", "member", "reason", "before",
+                     "after"])
+    for row in (db.session.scalars(query) if query is not None else []):
+        writer.writerow([row.created_at.isoformat(), row.actor.display_name, row.action,
+                         f"{row.target_type} {row.target_id}",
+                         row.subject.display_name if row.subject else "", row.reason or "",
+                         row.before, row.after])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="moderation-log.csv"'})
+
+
