@@ -54,6 +54,11 @@ def long_datetime(value: datetime) -> str:
     return f"{long_date(value)} at {value:%H:%M} UTC"
 
 
+def yes_no(value):
+    """Booleans read as words; anything else as it is."""
+    return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+
+
 def iso(value: datetime) -> str:
     return value.replace(microsecond=0).isoformat() + "Z"
 
@@ -61,7 +66,8 @@ def iso(value: datetime) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(relative=relative, long_date=long_date,
-                                 long_datetime=long_datetime, iso=iso)
+                                 long_datetime=long_datetime, iso=iso,
+                                 yes_no=yes_no)
     # Globals, not context processors, so imported macros see them too.
     app.jinja_env.globals.update(
         plural=plural, site_name=lambda: current_app.config["SITE_NAME"],

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, Response, expect
 from sqlalchemy import select
 
 from forum.board.models import Post
+from forum.accounts.models import Role
 from forum.extensions import db
 from tests.browser.conftest import ROOT, axe_violations, vnu_errors
 from tests.factories import PASSWORD
@@ -75,6 +76,7 @@ def test_pages_are_accessible_and_valid(new_context, make, app):
     member = make.user("Grace Hopper", bio="I *write* compilers.",
                        bio_html="<p>I <em>write</em> compilers.</p>")
     other = make.user("Alan Turing")
+    moderator = make.user("Ada Moderator", role=Role.MODERATOR)
     topic = make.topic(author=member, forum=forum, title="How do you handle difficult callers?",
                        body=RICH_BODY, replies=3, repliers=[other, member])
     topic_path = f"/t/{topic.id}-{topic.slug}"
@@ -118,6 +120,19 @@ def test_pages_are_accessible_and_valid(new_context, make, app):
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     checker.check("new-topic-errors", posted.value)
+
+    # A moderator's pages: tools on the topic, an action page, the log, a member's history.
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, moderator.email)
+    checker.visit("topic-moderator", topic_path)
+    checker.visit("moderate-lock", f"/t/{topic.id}/moderate/lock")
+    page.get_by_label("Reason").fill("Answered in the guidance")
+    page.get_by_role("button", name="Lock topic").click()
+    expect(page.get_by_role("status")).to_contain_text("The topic is locked.")
+    checker.visit("topic-locked", topic_path)
+    checker.visit("moderate-move", f"/t/{topic.id}/moderate/move")
+    checker.visit("moderation-log", "/moderation/log")
+    checker.visit("profile-with-history", "/u/Grace Hopper")
 
     problems = checker.problems + [f"{line} (vnu)" for line in vnu_errors(checker.html)]
     assert not problems, f"{len(problems)} accessibility or HTML problems:\n" + "\n".join(
