@@ -55,6 +55,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # A post reported by this many different members is hidden until a moderator looks.
+    AUTO_HIDE_REPORTS = int(os.environ.get("AUTO_HIDE_REPORTS", 3))
     POSTS_PER_PAGE = 25
     TOPICS_PER_PAGE = 30
     # argon2id parameters (argon2-cffi's RFC 9106 low-memory profile by default)

@@ -151,6 +151,17 @@ def _moderate_topic(user, topic) -> bool:
     return _moderator(user) and not user.is_suspended
 
 
+@rule("report_post")
+def _report_post(user, post) -> bool:
+    return (_member(user) and not _owns(user, post) and not post.is_hidden
+            and post.topic.is_published)
+
+
+@rule("handle_reports")
+def _handle_reports(user, obj=None) -> bool:
+    return _moderator(user) and not user.is_suspended
+
+
 @rule("view_moderation_log")
 def _view_moderation_log(user, obj=None) -> bool:
     return _moderator(user)

@@ -22,6 +22,7 @@ DEFAULT_LIMITS = {
     "topic": "10 per hour",
     "reply": "30 per 10 minutes",
     "vote": "60 per minute",
+    "report": "20 per hour",
 }
 
 

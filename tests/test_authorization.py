@@ -123,6 +123,13 @@ MATRIX = {
     ("moderation.topic_action", "POST"): (lambda w: f"/t/{w.topic.id}/moderate/lock",
                                           lambda w: {"reason": "Cooling off"}, MODERATORS),
     ("moderation.log", "GET"): (lambda w: "/moderation/log", None, MODERATORS),
+    ("moderation.queue", "GET"): (lambda w: "/moderation/queue", None, MODERATORS),
+    ("moderation.resolve", "POST"): (lambda w: f"/moderation/queue/{w.other_reply.id}",
+                                     lambda w: {"outcome": "dismiss"}, MODERATORS),
+    ("moderation.report", "GET"): (lambda w: f"/p/{w.other_reply.id}/report", None,
+                                   dict(A, author="ok")),
+    ("moderation.report", "POST"): (lambda w: f"/p/{w.other_reply.id}/report",
+                                    lambda w: {"reason": "spam"}, dict(A, author="ok")),
     ("moderation.log_csv", "GET"): (lambda w: "/moderation/log.csv", None, MODERATORS),
 }
 # Profile names depend on the factory counter; the row above is fixed up per world.

@@ -145,7 +145,7 @@ def hide_post(actor: User, post: Post, reason: str | None = None) -> None:
     if post.topic.accepted_post_id == post.id:  # a hidden reply cannot stay the answer
         post.topic.accepted_post_id = None
     db.session.flush()
-    _recount_after_change(post)
+    recount_after_change(post)
     if actor.id != post.author_id:
         _moderation().note_post_hidden(actor, post, reason)
 
@@ -155,7 +155,7 @@ def restore_post(actor: User, post: Post) -> None:
     by_someone_else = actor.id != post.author_id
     post.hidden_at = post.hidden_by_id = post.hide_reason = None
     db.session.flush()
-    _recount_after_change(post)
+    recount_after_change(post)
     if by_someone_else:
         _moderation().note_post_restored(actor, post)
 
@@ -167,7 +167,8 @@ def _moderation():
     return services
 
 
-def _recount_after_change(post: Post) -> None:
+def recount_after_change(post: Post) -> None:
+    """After a post is hidden or restored: its topic, forum and author counters."""
     recount_topic(post.topic)
     recount_forum(post.topic.forum)
     recount_user(post.author)

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..board.services import TITLE_MAX, TITLE_MIN
 from ..forms import Form
+from .models import REPORT_REASONS
 
 
 def _strip(value):
@@ -39,6 +40,25 @@ class RenameForm(ModerationForm):
         DataRequired("Enter a title."),
         Length(TITLE_MIN, TITLE_MAX, f"Title must be between {TITLE_MIN} and {TITLE_MAX} "
                                      "characters.")])
+
+
+class ReportForm(Form):
+    reason = RadioField("Why are you reporting this post?", choices=[
+        SelectChoice(key, label) for key, label in REPORT_REASONS.items()],
+        validators=[DataRequired("Choose why you are reporting this post.")])
+    details = StringField("Anything moderators should know (optional)", filters=[_strip],
+                          validators=[Length(max=500, message="Keep it to 500 characters.")])
+    submit = SubmitField("Send report")
+
+
+class ResolveForm(Form):
+    outcome = RadioField("Outcome", choices=[SelectChoice("hide", "Hide the post"),
+                                             SelectChoice("dismiss", "Dismiss the reports")],
+                         validators=[DataRequired("Choose what to do.")])
+    reason = StringField("Reason (optional)", filters=[_strip],
+                         validators=[Length(max=500, message="Keep the reason to 500 "
+                                                             "characters.")])
+    submit = SubmitField("Apply")
 
 
 class LogFilterForm(Form):

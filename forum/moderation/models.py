@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -40,6 +40,29 @@ class ModerationAction(db.Model):
 
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
+
+
+class Report(db.Model):
+    """A member's report of a post: once per member per post, open until a moderator acts."""
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("post_id", "reporter_id"),
+                      Index("ix_reports_open", "resolved_at", "post_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(20))
+    details: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+
+
+REPORT_REASONS = {"spam": "Spam", "abusive": "Abusive or harassing",
+                  "off_topic": "Off topic", "other": "Something else"}
 
 
 @event.listens_for(ModerationAction, "before_update")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+from sqlalchemy import func, select
+
 from .. import clock
 from ..accounts.models import User
 from ..board import services as board
 from ..board.models import Forum, Pin, Post, Topic, TopicStatus
+from ..dbutil import insert_ignoring_duplicates
 from ..errors import Invalid
 from ..extensions import db
 from ..permissions import require
-from .models import ModerationAction
+from .models import REPORT_REASONS, ModerationAction, Report
 
 PIN_NAMES = {Pin.NONE: "not pinned", Pin.FORUM: "pinned in its forum",
              Pin.GLOBAL: "pinned everywhere"}
@@ -104,3 +108,58 @@ def note_post_hidden(actor: User, post: Post, reason: str | None) -> None:
 def note_post_restored(actor: User, post: Post) -> None:
     record(actor, "restore_post", post, reason=None, before={"hidden": True},
            after={"hidden": False})
+
+
+def report_post(actor: User, post: Post, reason: str, details: str | None = None) -> bool:
+    """Report a post. False if this member had already reported it. A post reported by
+    AUTO_HIDE_REPORTS different members is hidden until a moderator looks at it."""
+    require(actor, "report_post", post)
+    if reason not in REPORT_REASONS:
+        raise Invalid("Choose why you are reporting this post.", "reason")
+    if not insert_ignoring_duplicates(Report, post_id=post.id, reporter_id=actor.id,
+                                      reason=reason, details=(details or "").strip() or None,
+                                      created_at=clock.now()):
+        return False
+    threshold = current_app.config["AUTO_HIDE_REPORTS"]
+    open_reports = db.session.scalar(select(func.count(Report.id)).where(
+        Report.post_id == post.id, Report.resolved_at.is_(None)))
+    if threshold and open_reports >= threshold and not post.is_hidden:
+        post.hidden_at, post.hidden_by_id = clock.now(), None
+        post.hide_reason = f"Hidden automatically after {open_reports} reports, until a " \
+                           "moderator looks at it."
+        db.session.flush()
+        board.recount_after_change(post)
+        record(actor, "auto_hide_post", post, reason=post.hide_reason,
+               before={"hidden": False}, after={"hidden": True})
+    return True
+
+
+def resolve_reports(actor: User, post: Post, outcome: str, reason: str | None = None) -> int:
+    """Close every open report on a post: hide it, or dismiss the reports (restoring a post
+    that was hidden automatically). Returns how many reports were closed."""
+    require(actor, "handle_reports")
+    if outcome not in ("hide", "dismiss"):
+        raise Invalid("Choose what to do with the reports.", "outcome")
+    reports = db.session.scalars(select(Report).where(
+        Report.post_id == post.id, Report.resolved_at.is_(None))).all()
+    if not reports:
+        raise Invalid("These reports have already been dealt with.")
+    now = clock.now()
+    for report in reports:
+        report.resolved_at, report.resolved_by_id, report.outcome = now, actor.id, outcome
+    if outcome == "hide" and not post.is_hidden:
+        board.hide_post(actor, post, reason)  # logged as hide_post
+    elif outcome == "hide":  # already hidden automatically: a moderator confirms it
+        post.hidden_by_id = actor.id
+        post.hide_reason = (reason or "").strip()[:500] or post.hide_reason
+        record(actor, "hide_post", post, reason=reason, before={"hidden": True},
+               after={"hidden": True, "confirmed": True})
+    else:
+        if post.is_hidden and post.hidden_by_id is None:  # undo the automatic hiding
+            post.hidden_at = post.hide_reason = None
+            db.session.flush()
+            board.recount_after_change(post)
+        record(actor, "dismiss_reports", post, reason=reason,
+               before={"open_reports": len(reports)}, after={"open_reports": 0})
+    db.session.flush()
+    return len(reports)

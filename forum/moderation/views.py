@@ -3,19 +3,20 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, flash, redirect, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..board import queries as board_queries
-from ..board.access import visible_topic
-from ..board.links import topic_url
+from ..board.access import visible_post, visible_topic
+from ..board.links import post_url, topic_url
 from ..board.models import Pin
 from ..errors import Invalid, keeps_input
 from ..extensions import db
 from ..permissions import require
 from ..urls import page_arg
 from . import queries, services
-from .forms import LogFilterForm, ModerationForm, MoveForm, PinForm, RenameForm
+from .forms import (LogFilterForm, ModerationForm, MoveForm, PinForm, RenameForm, ReportForm,
+                    ResolveForm)
 
 bp = Blueprint("moderation", __name__)
 
@@ -72,6 +73,56 @@ def topic_action(topic_id: int, action: str):
             return redirect(topic_url(topic))
     return render_template("moderation/topic_action.html", topic=topic, form=form,
                            action=action, heading=heading)
+
+
+@bp.route("/p/<id:post_id>/report", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def report(post_id: int):
+    post = visible_post(post_id)
+    require(current_user, "report_post", post)
+    form = ReportForm()
+    if form.validate_on_submit() and not form.throttled("report", f"user:{current_user.id}"):
+        try:
+            new = services.report_post(current_user, post, form.reason.data, form.details.data)
+        except Invalid as error:
+            db.session.rollback()
+            form.fail(error)
+        else:
+            db.session.commit()
+            flash("Thank you. Moderators will look at the post." if new
+                  else "You had already reported this post. Moderators will look at it.",
+                  "success")
+            return redirect(post_url(post))
+    return render_template("moderation/report.html", post=post, form=form)
+
+
+@bp.get("/moderation/queue")
+@login_required
+def queue():
+    require(current_user, "handle_reports")
+    return render_template("moderation/queue.html", items=queries.report_queue())
+
+
+@bp.post("/moderation/queue/<id:post_id>")
+@login_required
+def resolve(post_id: int):
+    require(current_user, "handle_reports")
+    post = visible_post(post_id)
+    form = ResolveForm()
+    if form.validate_on_submit():
+        try:
+            closed = services.resolve_reports(current_user, post, form.outcome.data,
+                                              form.reason.data)
+        except Invalid as error:
+            db.session.rollback()
+            flash(error.message, "info")
+        else:
+            db.session.commit()
+            flash(f"{closed} report{'s' if closed != 1 else ''} closed.", "success")
+    else:
+        flash("Choose what to do with the reports.", "info")
+    return redirect(url_for("moderation.queue"))
 
 
 PER_PAGE = 50

@@ -84,6 +84,8 @@ def test_pages_are_accessible_and_valid(new_context, make, app):
         reply_id = db.session.scalar(
             select(Post.id).where(Post.topic_id == topic.id, Post.author_id == member.id,
                                   Post.position > 1).order_by(Post.position))
+        other_reply_id = db.session.scalar(
+            select(Post.id).where(Post.topic_id == topic.id, Post.author_id == other.id))
 
     # axe is added as an inline script, which the site's CSP forbids; nothing else changes.
     page = new_context(bypass_csp=True).new_page()
@@ -121,6 +123,12 @@ def test_pages_are_accessible_and_valid(new_context, make, app):
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     checker.check("new-topic-errors", posted.value)
 
+    # Reporting someone else's reply.
+    checker.visit("report", f"/p/{other_reply_id}/report")
+    page.get_by_label("Spam").check()
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("status")).to_contain_text("Moderators will look at the post.")
+
     # A moderator's pages: tools on the topic, an action page, the log, a member's history.
     page.get_by_role("button", name="Log out").click()
     log_in(page, moderator.email)
@@ -132,6 +140,7 @@ def test_pages_are_accessible_and_valid(new_context, make, app):
     checker.visit("topic-locked", topic_path)
     checker.visit("moderate-move", f"/t/{topic.id}/moderate/move")
     checker.visit("moderation-log", "/moderation/log")
+    checker.visit("moderation-queue", "/moderation/queue")
     checker.visit("profile-with-history", "/u/Grace Hopper")
 
     problems = checker.problems + [f"{line} (vnu)" for line in vnu_errors(checker.html)]
