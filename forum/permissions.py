@@ -162,6 +162,21 @@ def _handle_reports(user, obj=None) -> bool:
     return _moderator(user) and not user.is_suspended
 
 
+@rule("set_role")
+def _set_role(user, target) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_admin \
+        and target.id != user.id
+
+
+@rule("suspend_member")
+def _suspend_member(user, target) -> bool:
+    """Moderators suspend members and staff; only admins suspend moderators; never oneself,
+    never an admin."""
+    if not _moderator(user) or user.is_suspended or target.id == user.id or target.is_admin:
+        return False
+    return user.is_admin or not target.is_moderator
+
+
 @rule("view_moderation_log")
 def _view_moderation_log(user, obj=None) -> bool:
     return _moderator(user)

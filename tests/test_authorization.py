@@ -64,6 +64,7 @@ OWN = dict(A, member="deny", staff="deny")        # the author or a moderator
 MOD = dict(OWN, author="deny")                    # moderators only
 STAFF = dict(MOD, staff="ok")                     # staff, moderators, admins
 MODERATORS = dict(MOD, member="deny", author="deny")  # moderators and admins only
+ADMINS = dict(MODERATORS, moderator="deny")           # admins only
 EVERYONE = {role: "ok" for role in ROLES}
 ACCOUNT = dict(EVERYONE, visitor="login")         # any logged-in person, even suspended
 
@@ -123,6 +124,15 @@ MATRIX = {
     ("moderation.topic_action", "POST"): (lambda w: f"/t/{w.topic.id}/moderate/lock",
                                           lambda w: {"reason": "Cooling off"}, MODERATORS),
     ("moderation.log", "GET"): (lambda w: "/moderation/log", None, MODERATORS),
+    ("moderation.member_role", "GET"): (lambda w: "/u/{member}/role", None, ADMINS),
+    ("moderation.member_role", "POST"): (lambda w: "/u/{member}/role",
+                                         lambda w: {"role": "staff"}, ADMINS),
+    ("moderation.suspend", "GET"): (lambda w: "/u/{member}/suspend", None, MODERATORS),
+    ("moderation.suspend", "POST"): (lambda w: "/u/{member}/suspend", lambda w: {
+        "until": (clock.now() + timedelta(days=5)).date().isoformat(),
+        "reason": "Cooling off"}, MODERATORS),
+    ("moderation.unsuspend", "POST"): (lambda w: "/u/{suspended}/unsuspend", None,
+                                       MODERATORS),
     ("moderation.queue", "GET"): (lambda w: "/moderation/queue", None, MODERATORS),
     ("moderation.resolve", "POST"): (lambda w: f"/moderation/queue/{w.other_reply.id}",
                                      lambda w: {"outcome": "dismiss"}, MODERATORS),
@@ -166,7 +176,8 @@ def test_route_allows_exactly_the_right_people(app, make, route, role):
         # Suspended members can log in (to read); the policy refuses what they try to do.
         assert client.post("/login", data={"login": person.email,
                                            "password": PASSWORD}).status_code == 302
-    url = url_for_world(world)
+    url = url_for_world(world).format(member=people["member"].display_name,
+                                      suspended=people["suspended"].display_name)
     if route[0] == "accounts.profile":
         url = f"/u/{people['member'].display_name}"
     data = data_for_world(world) if data_for_world else {}

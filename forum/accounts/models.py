@@ -46,6 +46,7 @@ class User(UserMixin, db.Model):
     last_seen_at: Mapped[datetime | None]
     email_verified_at: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
     # Denormalised counts for profiles and listings, kept by the board services.
     topic_count: Mapped[int] = mapped_column(default=0)
     reply_count: Mapped[int] = mapped_column(default=0)

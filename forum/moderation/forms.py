@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -61,6 +61,31 @@ class ResolveForm(Form):
     submit = SubmitField("Apply")
 
 
+class RoleForm(Form):
+    role = RadioField("Role", choices=[
+        SelectChoice("member", "Member: takes part in discussions"),
+        SelectChoice("staff", "Staff: also publishes articles and the link library"),
+        SelectChoice("moderator", "Moderator: also manages topics, reports and members"),
+        SelectChoice("admin", "Admin: also manages roles, forums and settings")],
+        validators=[DataRequired("Choose a role.")])
+    reason = StringField("Reason (optional)", filters=[_strip],
+                         validators=[Length(max=500, message="Keep the reason to 500 "
+                                                             "characters.")])
+    submit = SubmitField("Save role")
+
+
+class SuspendForm(Form):
+    until = DateField("Suspended until the end of", validators=[
+        DataRequired("Enter the last day of the suspension.")],
+        description="The member can read but not post, vote or report until then.")
+    reason = StringField("Reason", filters=[_strip],
+                         description="The member sees this.",
+                         validators=[DataRequired("Give a reason: the member will see it."),
+                                     Length(max=500, message="Keep the reason to 500 "
+                                                             "characters.")])
+    submit = SubmitField("Suspend member")
+
+
 class LogFilterForm(Form):
     class Meta:
         csrf = False
@@ -71,5 +96,8 @@ class LogFilterForm(Form):
             ("pin", "Pin"), ("unpin", "Unpin"), ("lock", "Lock"), ("unlock", "Unlock"),
             ("move", "Move"), ("rename", "Rename"), ("hide_topic", "Hide topic"),
             ("restore_topic", "Restore topic"), ("hide_post", "Hide post"),
-            ("restore_post", "Restore post")]], validate_choice=False)
+            ("restore_post", "Restore post"), ("auto_hide_post", "Hidden after reports"),
+            ("dismiss_reports", "Dismiss reports"), ("set_role", "Change role"),
+            ("suspend", "Suspend"), ("lift_suspension", "Lift suspension")]],
+        validate_choice=False)
     member = StringField("About member", filters=[_strip])

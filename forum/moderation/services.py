@@ -2,13 +2,14 @@
 audit record (actor, action, target, reason, before/after) in the same transaction."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from .. import clock
-from ..accounts.models import User
+from ..accounts.models import Role, User
 from ..board import services as board
 from ..board.models import Forum, Pin, Post, Topic, TopicStatus
 from ..dbutil import insert_ignoring_duplicates
@@ -163,3 +164,35 @@ def resolve_reports(actor: User, post: Post, outcome: str, reason: str | None = 
                before={"open_reports": len(reports)}, after={"open_reports": 0})
     db.session.flush()
     return len(reports)
+
+
+def set_role(actor: User, member: User, role: Role, reason: str | None = None) -> None:
+    require(actor, "set_role", member)
+    if role == member.role:
+        raise Invalid(f"{member.display_name} is already {role.label.lower()}.", "role")
+    before = {"role": member.role.value}
+    member.role = role
+    record(actor, "set_role", member, reason=reason, before=before, after={"role": role.value})
+
+
+def suspend_member(actor: User, member: User, until: datetime, reason: str) -> None:
+    require(actor, "suspend_member", member)
+    if until <= clock.now():
+        raise Invalid("The end date must be in the future.", "until")
+    if not (reason or "").strip():
+        raise Invalid("Give a reason: the member will see it.", "reason")
+    before = {"suspended_until": member.suspended_until.isoformat()
+              if member.is_suspended else None}
+    member.suspended_until, member.suspension_reason = until, reason.strip()[:500]
+    record(actor, "suspend", member, reason=reason, before=before,
+           after={"suspended_until": until.isoformat()})
+
+
+def lift_suspension(actor: User, member: User, reason: str | None = None) -> None:
+    require(actor, "suspend_member", member)
+    if not member.is_suspended:
+        raise Invalid(f"{member.display_name} is not suspended.")
+    before = {"suspended_until": member.suspended_until.isoformat()}
+    member.suspended_until = member.suspension_reason = None
+    record(actor, "lift_suspension", member, reason=reason, before=before,
+           after={"suspended_until": None})

@@ -3,9 +3,14 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from datetime import datetime, time
+
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user, login_required
 
+from ..accounts import services as account_services
+from ..accounts.models import Role
 from ..board import queries as board_queries
 from ..board.access import visible_post, visible_topic
 from ..board.links import post_url, topic_url
@@ -16,7 +21,7 @@ from ..permissions import require
 from ..urls import page_arg
 from . import queries, services
 from .forms import (LogFilterForm, ModerationForm, MoveForm, PinForm, RenameForm, ReportForm,
-                    ResolveForm)
+                    ResolveForm, RoleForm, SuspendForm)
 
 bp = Blueprint("moderation", __name__)
 
@@ -123,6 +128,69 @@ def resolve(post_id: int):
     else:
         flash("Choose what to do with the reports.", "info")
     return redirect(url_for("moderation.queue"))
+
+
+def _member_or_404(name: str):
+    member = account_services.find_by_name(name)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/u/<path:name>/role", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def member_role(name: str):
+    member = _member_or_404(name)
+    require(current_user, "set_role", member)
+    form = RoleForm(role=member.role.value)
+    if form.validate_on_submit():
+        try:
+            services.set_role(current_user, member, Role(form.role.data), form.reason.data)
+        except Invalid as error:
+            db.session.rollback()
+            form.fail(error)
+        else:
+            db.session.commit()
+            flash(f"{member.display_name} is now {member.role.label.lower()}.", "success")
+            return redirect(url_for("accounts.profile", name=member.display_name))
+    return render_template("moderation/member_role.html", member=member, form=form)
+
+
+@bp.route("/u/<path:name>/suspend", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def suspend(name: str):
+    member = _member_or_404(name)
+    require(current_user, "suspend_member", member)
+    form = SuspendForm()
+    if form.validate_on_submit():
+        try:
+            services.suspend_member(current_user, member,
+                                    datetime.combine(form.until.data, time(23, 59, 59)),
+                                    form.reason.data)
+        except Invalid as error:
+            db.session.rollback()
+            form.fail(error)
+        else:
+            db.session.commit()
+            flash(f"{member.display_name} is suspended.", "success")
+            return redirect(url_for("accounts.profile", name=member.display_name))
+    return render_template("moderation/suspend.html", member=member, form=form)
+
+
+@bp.post("/u/<path:name>/unsuspend")
+@login_required
+def unsuspend(name: str):
+    member = _member_or_404(name)
+    try:
+        services.lift_suspension(current_user, member)
+    except Invalid as error:
+        flash(error.message, "info")
+    else:
+        db.session.commit()
+        flash(f"{member.display_name}'s suspension has been lifted.", "success")
+    return redirect(url_for("accounts.profile", name=member.display_name))
 
 
 PER_PAGE = 50

@@ -141,6 +141,7 @@ def test_pages_are_accessible_and_valid(new_context, make, app):
     checker.visit("moderate-move", f"/t/{topic.id}/moderate/move")
     checker.visit("moderation-log", "/moderation/log")
     checker.visit("moderation-queue", "/moderation/queue")
+    checker.visit("suspend-member", "/u/Grace Hopper/suspend")
     checker.visit("profile-with-history", "/u/Grace Hopper")
 
     problems = checker.problems + [f"{line} (vnu)" for line in vnu_errors(checker.html)]
