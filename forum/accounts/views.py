@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..board import queries as board_queries
 from ..errors import Invalid, keeps_input
 from ..extensions import db
+from ..handlers import complete
 from ..moderation import queries as moderation_queries
 from ..permissions import can, require
 from ..urls import safe_next
@@ -87,10 +88,11 @@ def settings():
     require(current_user, "edit_profile", current_user)
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, form.bio.data or "")
-        db.session.commit()
-        flash("Your profile has been saved.", "success")
-        return redirect(url_for("accounts.settings"))
+        def save():
+            services.update_profile(current_user, form.bio.data or "")
+            return url_for("accounts.settings"), "Your profile has been saved."
+        if done := complete(form, save):
+            return done
     return render_template("accounts/settings.html", form=form)
 
 

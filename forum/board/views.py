@@ -3,7 +3,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
-from ..errors import Invalid, keeps_input
+from ..errors import keeps_input
+from ..handlers import complete
 from ..extensions import db
 from ..markup import stored
 from ..permissions import require
@@ -30,15 +31,7 @@ def _preview_or_save(form, save, action: str):
         return stored(services.preview(form.body.data)), None
     if form.throttled(action, f"user:{current_user.id}"):
         return None, None
-    try:
-        url, message = save()
-    except Invalid as error:
-        db.session.rollback()  # nothing half-saved (a topic without its poll)
-        form.fail(error)
-        return None, None
-    db.session.commit()
-    flash(message, "success")
-    return None, redirect(url)
+    return None, complete(form, save)
 
 
 @bp.get("/")

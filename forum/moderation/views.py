@@ -17,6 +17,7 @@ from ..board.links import post_url, topic_url
 from ..board.models import Pin
 from ..errors import Invalid, keeps_input
 from ..extensions import db
+from ..handlers import complete
 from ..permissions import require
 from ..urls import page_arg
 from . import queries, services
@@ -67,15 +68,11 @@ def topic_action(topic_id: int, action: str):
     form = form_class(**extra, **{k: v for k, v in defaults.items() if hasattr(form_class, k)})
     form.submit.label.text = button
     if form.validate_on_submit():
-        try:
+        def save():
             _apply(action, topic, form)
-        except Invalid as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash(done, "success")
-            return redirect(topic_url(topic))
+            return topic_url(topic), done
+        if response := complete(form, save):
+            return response
     return render_template("moderation/topic_action.html", topic=topic, form=form,
                            action=action, heading=heading)
 
@@ -88,17 +85,13 @@ def report(post_id: int):
     require(current_user, "report_post", post)
     form = ReportForm()
     if form.validate_on_submit() and not form.throttled("report", f"user:{current_user.id}"):
-        try:
+        def save():
             new = services.report_post(current_user, post, form.reason.data, form.details.data)
-        except Invalid as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash("Thank you. Moderators will look at the post." if new
-                  else "You had already reported this post. Moderators will look at it.",
-                  "success")
-            return redirect(post_url(post))
+            return post_url(post), ("Thank you. Moderators will look at the post." if new else
+                                    "You had already reported this post. Moderators will look "
+                                    "at it.")
+        if done := complete(form, save):
+            return done
     return render_template("moderation/report.html", post=post, form=form)
 
 
@@ -145,15 +138,12 @@ def member_role(name: str):
     require(current_user, "set_role", member)
     form = RoleForm(role=member.role.value)
     if form.validate_on_submit():
-        try:
+        def save():
             services.set_role(current_user, member, Role(form.role.data), form.reason.data)
-        except Invalid as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash(f"{member.display_name} is now {member.role.label.lower()}.", "success")
-            return redirect(url_for("accounts.profile", name=member.display_name))
+            return (url_for("accounts.profile", name=member.display_name),
+                    f"{member.display_name} is now {member.role.label.lower()}.")
+        if done := complete(form, save):
+            return done
     return render_template("moderation/member_role.html", member=member, form=form)
 
 
@@ -165,17 +155,14 @@ def suspend(name: str):
     require(current_user, "suspend_member", member)
     form = SuspendForm()
     if form.validate_on_submit():
-        try:
+        def save():
             services.suspend_member(current_user, member,
                                     datetime.combine(form.until.data, time(23, 59, 59)),
                                     form.reason.data)
-        except Invalid as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash(f"{member.display_name} is suspended.", "success")
-            return redirect(url_for("accounts.profile", name=member.display_name))
+            return (url_for("accounts.profile", name=member.display_name),
+                    f"{member.display_name} is suspended.")
+        if done := complete(form, save):
+            return done
     return render_template("moderation/suspend.html", member=member, form=form)
 
 

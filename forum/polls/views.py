@@ -9,6 +9,7 @@ from ..board.links import post_url
 from ..board.forms import PollForm
 from ..errors import Invalid, keeps_input
 from ..extensions import db
+from ..handlers import complete
 from ..permissions import require
 from ..ratelimit import rate_limits
 from . import queries, services
@@ -46,15 +47,11 @@ def poll(poll_id: int):
                                    show_results=True, **poll_context(poll)), 409
         require(current_user, "vote_poll", poll)
         if form.validate_on_submit() and not form.throttled("vote", f"user:{current_user.id}"):
-            try:
+            def save():
                 services.cast_vote(current_user, poll, form.choice.data)
-            except Invalid as error:
-                db.session.rollback()
-                form.fail(error)
-            else:
-                db.session.commit()
-                flash("Your vote has been counted.", "success")
-                return redirect(_topic_anchor(poll))
+                return _topic_anchor(poll), "Your vote has been counted."
+            if done := complete(form, save):
+                return done
     return render_template("polls/poll.html", poll=poll, form=form,
                            show_results=request.args.get("results") == "1",
                            **poll_context(poll))
@@ -103,16 +100,12 @@ def add(topic_id: int):
     require(current_user, "add_poll", topic)
     form = PollForm()
     if form.validate_on_submit():
-        try:
+        def save():
             services.create_poll_from_form(current_user, topic, form)
-        except Invalid as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash("Your poll has been added.", "success")
-            return redirect(url_for("board.topic", topic_id=topic.id, slug=topic.slug,
-                                    _anchor="poll"))
+            return (url_for("board.topic", topic_id=topic.id, slug=topic.slug, _anchor="poll"),
+                    "Your poll has been added.")
+        if done := complete(form, save):
+            return done
     return render_template("polls/add.html", topic=topic, form=form)
 
 

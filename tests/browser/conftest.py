@@ -17,6 +17,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, Response, expect
+
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -111,3 +114,45 @@ def vnu_errors(html_by_name: dict[str, str]) -> list[str]:
 
 def _safe_name(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
+
+
+SCREENSHOTS = ROOT / "screenshots"  # pytest-playwright empties test-results/ at each run
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+def log_in(page: Page, login: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email address or display name").fill(login)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("status")).to_contain_text("You are logged in as")
+
+
+class Checker:
+    """Loads pages, runs axe on each at both widths, keeps the HTML for one vnu run."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.html: dict[str, str] = {}
+        self.problems: list[str] = []
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def visit(self, name: str, path: str, status: int = 200) -> None:
+        self.check(name, self.page.goto(path), status)
+
+    def check(self, name: str, response: Response | None, status: int = 200) -> None:
+        assert response is not None, f"{name}: no response"
+        assert response.status == status, f"{name}: HTTP {response.status}, expected {status}"
+        self.html[name] = response.text()
+        self.audit(name)
+
+    def audit(self, name: str) -> None:
+        for label, (width, height) in WIDTHS.items():
+            self.page.set_viewport_size({"width": width, "height": height})
+            self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+            for violation in axe_violations(self.page):
+                for node in violation["nodes"]:
+                    self.problems.append(
+                        f"{name} ({label}): axe {violation['id']} [{violation['impact']}] "
+                        f"{violation['help']} at {node['target']}\n      {node['summary']}")
+        self.page.set_viewport_size({"width": 1280, "height": 800})

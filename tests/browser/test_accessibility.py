@@ -3,17 +3,14 @@ and as a member. Full-page screenshots at desktop and phone widths are saved for
 at in screenshots/ (pytest-playwright empties test-results/)."""
 from __future__ import annotations
 
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from forum.board.models import Post
 from forum.accounts.models import Role
 from forum.extensions import db
-from tests.browser.conftest import ROOT, axe_violations, vnu_errors
-from tests.factories import PASSWORD
+from tests.browser.conftest import Checker, log_in, vnu_errors
 
-SCREENSHOTS = ROOT / "screenshots"
-WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 
 RICH_BODY = """How do you handle callers who are upset before you have said a word?
 
@@ -32,42 +29,6 @@ Some `inline code`, a [guidance page](https://www.example.gov/guidance) and a li
 - one
 - two
 """
-
-
-class Checker:
-    """Loads pages, runs axe on each at both widths, keeps the HTML for one vnu run."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.html: dict[str, str] = {}
-        self.problems: list[str] = []
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    def visit(self, name: str, path: str, status: int = 200) -> None:
-        response = self.page.goto(path)
-        self.check(name, response, status)
-
-    def check(self, name: str, response: Response | None, status: int = 200) -> None:
-        assert response is not None, f"{name}: no response"
-        assert response.status == status, f"{name}: HTTP {response.status}, expected {status}"
-        self.html[name] = response.text()
-        for label, (width, height) in WIDTHS.items():
-            self.page.set_viewport_size({"width": width, "height": height})
-            self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-            for violation in axe_violations(self.page):
-                for node in violation["nodes"]:
-                    self.problems.append(
-                        f"{name} ({label}): axe {violation['id']} [{violation['impact']}] "
-                        f"{violation['help']} at {node['target']}\n      {node['summary']}")
-        self.page.set_viewport_size({"width": 1280, "height": 800})
-
-
-def log_in(page: Page, login: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address or display name").fill(login)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("status")).to_contain_text("You are logged in as")
 
 
 def test_pages_are_accessible_and_valid(new_context, make, app):

@@ -8,30 +8,19 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Page, expect
 
 from forum.accounts.models import Role, User
 from forum.board.models import Topic
 from forum.extensions import db
 from forum.polls import services as polls
 from forum.polls.models import Poll, Visibility
-from tests.browser.conftest import ROOT, axe_violations, vnu_errors
-from tests.factories import PASSWORD
+from tests.browser.conftest import Checker, log_in, vnu_errors
 
-SCREENSHOTS = ROOT / "screenshots"
-WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 
 QUESTION = "How often should the team meet?"
 OPTIONS = ["Every week", "Every fortnight", "Once a month"]
 AFTER_VOTE = "Members who have voted (everyone once it closes)"
-
-
-def log_in(page: Page, login: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address or display name").fill(login)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("status")).to_contain_text("You are logged in as")
 
 
 def open_poll_fields(page: Page) -> None:
@@ -121,36 +110,6 @@ def test_poll_journey(new_context, make, javascript):
     expect(poll.locator("ul.results")).to_have_count(0)
     expect(other_page.locator("body")).not_to_contain_text("member voted.")
     expect(other_page.locator("body")).not_to_contain_text("Your choice")
-
-
-class Checker:
-    """Loads pages, runs axe on each at both widths, keeps the HTML for one vnu run."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.html: dict[str, str] = {}
-        self.problems: list[str] = []
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    def visit(self, name: str, path: str, status: int = 200) -> None:
-        self.check(name, self.page.goto(path), status)
-
-    def check(self, name: str, response: Response | None, status: int = 200) -> None:
-        assert response is not None, f"{name}: no response"
-        assert response.status == status, f"{name}: HTTP {response.status}, expected {status}"
-        self.html[name] = response.text()
-        self.audit(name)
-
-    def audit(self, name: str) -> None:
-        for label, (width, height) in WIDTHS.items():
-            self.page.set_viewport_size({"width": width, "height": height})
-            self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-            for violation in axe_violations(self.page):
-                for node in violation["nodes"]:
-                    self.problems.append(
-                        f"{name} ({label}): axe {violation['id']} [{violation['impact']}] "
-                        f"{violation['help']} at {node['target']}\n      {node['summary']}")
-        self.page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def _topic_with_poll(app, make, forum, author, title, voters=(), close_by=None) -> tuple:
