@@ -5,7 +5,7 @@ ok = allowed (2xx/3xx, not sent to log in), login = sent to log in, deny = 403.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -18,10 +18,9 @@ from forum.board.models import Post, Topic, TopicKind
 from forum.extensions import db
 from forum.polls import queries as poll_queries
 from forum.polls import services as polls
+from tests.authz import (A, ACCOUNT, ADMINS, EVERYONE, MOD, MODERATORS, OWN, ROLES, STAFF,
+                         feature_rows)
 from tests.factories import PASSWORD
-
-ROLES = ["visitor", "member", "author", "staff", "moderator", "admin", "suspended"]
-
 
 @dataclass
 class World:
@@ -32,6 +31,8 @@ class World:
     hidden_reply: Post   # by the author, hidden by the author
     poll_id: int
     forum_slug: str
+    # What a feature's own builder (tests/authz/<feature>.py) adds: an article, a link...
+    extra: dict = field(default_factory=dict)
 
 
 def build_world(app, make) -> tuple[World, dict[str, User | None]]:
@@ -58,16 +59,6 @@ def build_world(app, make) -> tuple[World, dict[str, User | None]]:
 
 
 # endpoint, method -> (url builder, form data, expected outcome per role)
-A = dict(visitor="login", member="ok", author="ok", staff="ok", moderator="ok", admin="ok",
-         suspended="deny")                       # any member in good standing
-OWN = dict(A, member="deny", staff="deny")        # the author or a moderator
-MOD = dict(OWN, author="deny")                    # moderators only
-STAFF = dict(MOD, staff="ok")                     # staff, moderators, admins
-MODERATORS = dict(MOD, member="deny", author="deny")  # moderators and admins only
-ADMINS = dict(MODERATORS, moderator="deny")           # admins only
-EVERYONE = {role: "ok" for role in ROLES}
-ACCOUNT = dict(EVERYONE, visitor="login")         # any logged-in person, even suspended
-
 MATRIX = {
     ("board.index", "GET"): (lambda w: "/", None, EVERYONE),
     ("board.forums", "GET"): (lambda w: "/forums", None, EVERYONE),
@@ -142,6 +133,12 @@ MATRIX = {
                                     lambda w: {"reason": "spam"}, dict(A, author="ok")),
     ("moderation.log_csv", "GET"): (lambda w: "/moderation/log.csv", None, MODERATORS),
 }
+# Each feature keeps its own rows, and the builder that makes what they need, in tests/authz/.
+BUILDERS = {}
+for _route, (_url, _data, _expected, _builder) in feature_rows().items():
+    assert _route not in MATRIX, f"two rows for {_route}"
+    MATRIX[_route] = (_url, _data, _expected)
+    BUILDERS[_route] = _builder
 # Profile names depend on the factory counter; the row above is fixed up per world.
 SKIPPED_ENDPOINTS = {"static"}
 
@@ -170,6 +167,10 @@ def _outcome(response) -> str:
 def test_route_allows_exactly_the_right_people(app, make, route, role):
     url_for_world, data_for_world, expected = MATRIX[route]
     world, people = build_world(app, make)
+    if BUILDERS.get(route):
+        with app.app_context():
+            BUILDERS[route](app, make, people, world)
+            db.session.commit()
     client = app.test_client()
     person = people[role]
     if person is not None:

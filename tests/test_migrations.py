@@ -20,7 +20,7 @@ def test_downgrade_to_base_and_upgrade_again(app):
         downgrade(revision="base")
         with db.engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
-        upgrade()
+        upgrade(revision="heads")
         with db.engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
     assert {"users", "categories", "forums", "topics", "posts", "post_revisions"} <= tables
