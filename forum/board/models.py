@@ -3,7 +3,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (Column, ForeignKey, Index, SmallInteger, String, Table, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -67,6 +68,23 @@ class Forum(db.Model):
     last_post: Mapped[Post | None] = relationship(foreign_keys=[last_post_id], post_update=True)
 
 
+# Which tags a topic carries (articles and library links use them; any topic may).
+topic_tags = Table(
+    "topic_tags", db.metadata,
+    Column("topic_id", ForeignKey("topics.id"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id"), primary_key=True, index=True),
+)
+
+
+class Tag(db.Model):
+    """A subject label ("customer service"); its slug names its archive page /tags/<slug>."""
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+
+
 class Topic(db.Model):
     __tablename__ = "topics"
     __table_args__ = (
@@ -108,6 +126,7 @@ class Topic(db.Model):
     last_post: Mapped[Post | None] = relationship(foreign_keys=[last_post_id], post_update=True)
     accepted_post: Mapped[Post | None] = relationship(foreign_keys=[accepted_post_id],
                                                       post_update=True)
+    tags: Mapped[list[Tag]] = relationship(secondary=topic_tags, order_by="Tag.name")
 
     @property
     def is_question(self) -> bool:

@@ -13,12 +13,14 @@ from datetime import datetime
 
 from sqlalchemy import case, distinct, exists, func, select, update
 
-from .. import clock, markup
+from .. import clock, events, markup
 from ..accounts.models import User
+from ..dbutil import insert_ignoring_duplicates
 from ..errors import Invalid
 from ..extensions import db
 from ..permissions import require
-from .models import Category, Forum, Pin, Post, PostRevision, Topic, TopicKind, TopicStatus
+from .models import (Category, Forum, Pin, Post, PostRevision, Tag, Topic, TopicKind,
+                     TopicStatus)
 
 TITLE_MIN, TITLE_MAX = 3, 150
 BODY_MAX = 50_000
@@ -91,6 +93,7 @@ def create_topic(actor: User, forum: Forum, title: str, body: str,
     db.session.execute(update(User).where(User.id == actor.id).values(
         topic_count=User.topic_count + 1))
     db.session.flush()
+    events.post_created.send(post)
     return topic
 
 
@@ -114,6 +117,7 @@ def post_reply(actor: User, topic: Topic, body: str, *, now: datetime | None = N
     db.session.execute(update(User).where(User.id == actor.id).values(
         reply_count=User.reply_count + 1))
     db.session.expire(topic)
+    events.post_created.send(post)
     return post
 
 
@@ -135,6 +139,7 @@ def edit_post(actor: User, post: Post, body: str, *, title: str | None = None,
                                 title=new_title if post.is_opening else None,
                                 reason=(reason or "").strip() or None, created_at=now))
     db.session.flush()
+    events.post_edited.send(post)
     return True
 
 
@@ -146,6 +151,7 @@ def hide_post(actor: User, post: Post, reason: str | None = None) -> None:
         post.topic.accepted_post_id = None
     db.session.flush()
     recount_after_change(post)
+    events.post_visibility_changed.send(post, hidden=True)
     if actor.id != post.author_id:
         _moderation().note_post_hidden(actor, post, reason)
 
@@ -156,6 +162,7 @@ def restore_post(actor: User, post: Post) -> None:
     post.hidden_at = post.hidden_by_id = post.hide_reason = None
     db.session.flush()
     recount_after_change(post)
+    events.post_visibility_changed.send(post, hidden=False)
     if by_someone_else:
         _moderation().note_post_restored(actor, post)
 
@@ -208,6 +215,34 @@ def recount_user(user: User) -> None:
         Topic.author_id == user.id, Topic.status == TopicStatus.PUBLISHED)) or 0
     user.reply_count = db.session.scalar(select(func.count(Post.id)).where(
         Post.author_id == user.id, Post.position > 1, Post.hidden_at.is_(None))) or 0
+    db.session.flush()
+
+
+TAG_MAX = 50
+
+
+def tag_names(text: str) -> list[str]:
+    """Tags typed as a comma-separated list: trimmed, spaces collapsed, duplicates dropped."""
+    names: dict[str, str] = {}
+    for raw in (text or "").split(","):
+        name = " ".join(raw.split())
+        if not name:
+            continue
+        if len(name) > TAG_MAX:
+            raise Invalid(f"A tag can be at most {TAG_MAX} characters.", "tags")
+        names.setdefault(slugify(name, 60), name)
+    return list(names.values())
+
+
+def set_tags(topic: Topic, names: list[str]) -> None:
+    """Give a topic exactly these tags, creating the ones that do not exist yet (two writers
+    adding the same new tag at once both end up with the one row)."""
+    wanted = {slugify(name, 60): name for name in names}
+    for slug, name in wanted.items():
+        insert_ignoring_duplicates(Tag, name=name, slug=slug)
+    tags = {tag.slug: tag for tag in db.session.scalars(
+        select(Tag).where(Tag.slug.in_(wanted)))} if wanted else {}
+    topic.tags = [tags[slug] for slug in wanted]
     db.session.flush()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 
-from .. import clock
+from .. import clock, events
 from ..accounts.models import Role, User
 from ..board import services as board
 from ..board.models import Forum, Pin, Post, Topic, TopicStatus
@@ -32,6 +32,7 @@ def record(actor: User, action: str, target: Topic | Post | User, *, reason: str
                              before=before, after=after, created_at=clock.now())
     db.session.add(entry)
     db.session.flush()
+    events.moderation_recorded.send(entry)
     return entry
 
 
@@ -39,6 +40,7 @@ def pin_topic(actor: User, topic: Topic, pin: Pin, reason: str | None = None) ->
     require(actor, "moderate_topic", topic)
     before = {"pinned": PIN_NAMES[Pin(topic.pinned)]}
     topic.pinned = pin
+    events.topic_changed.send(topic, change="pinned")
     record(actor, "pin" if pin else "unpin", topic, reason=reason, before=before,
            after={"pinned": PIN_NAMES[pin]})
 
@@ -48,6 +50,7 @@ def lock_topic(actor: User, topic: Topic, locked: bool, reason: str | None = Non
     before = {"locked": topic.locked}
     topic.locked = locked
     topic.lock_reason = ((reason or "").strip()[:500] or None) if locked else None
+    events.topic_changed.send(topic, change="locked")
     record(actor, "lock" if locked else "unlock", topic, reason=reason, before=before,
            after={"locked": locked})
 
@@ -63,6 +66,7 @@ def move_topic(actor: User, topic: Topic, forum: Forum, reason: str | None = Non
     db.session.expire(topic, ["forum"])
     board.recount_forum(old)
     board.recount_forum(forum)
+    events.topic_changed.send(topic, change="moved")
     record(actor, "move", topic, reason=reason, before=before, after={"forum": forum.title})
 
 
@@ -72,6 +76,7 @@ def rename_topic(actor: User, topic: Topic, title: str, reason: str | None = Non
     if not board.edit_post(actor, topic.first_post, topic.first_post.body_source, title=title,
                            reason=reason):
         raise Invalid("That is already the title.", "title")
+    events.topic_changed.send(topic, change="renamed")
     record(actor, "rename", topic, reason=reason, before=before, after={"title": topic.title})
 
 
@@ -84,6 +89,7 @@ def hide_topic(actor: User, topic: Topic, reason: str | None = None) -> None:
     db.session.flush()
     board.recount_forum(topic.forum)
     board.recount_user(topic.author)
+    events.topic_changed.send(topic, change="hidden")
     record(actor, "hide_topic", topic, reason=reason, before=before,
            after={"status": topic.status.value})
 
@@ -96,6 +102,7 @@ def restore_topic(actor: User, topic: Topic, reason: str | None = None) -> None:
     db.session.flush()
     board.recount_forum(topic.forum)
     board.recount_user(topic.author)
+    events.topic_changed.send(topic, change="restored")
     record(actor, "restore_topic", topic, reason=reason, before={"status": "hidden"},
            after={"status": topic.status.value})
 
@@ -130,6 +137,7 @@ def report_post(actor: User, post: Post, reason: str, details: str | None = None
                            "moderator looks at it."
         db.session.flush()
         board.recount_after_change(post)
+        events.post_visibility_changed.send(post, hidden=True)
         record(actor, "auto_hide_post", post, reason=post.hide_reason,
                before={"hidden": False}, after={"hidden": True})
     return True
@@ -160,6 +168,7 @@ def resolve_reports(actor: User, post: Post, outcome: str, reason: str | None = 
             post.hidden_at = post.hide_reason = None
             db.session.flush()
             board.recount_after_change(post)
+            events.post_visibility_changed.send(post, hidden=False)
         record(actor, "dismiss_reports", post, reason=reason,
                before={"open_reports": len(reports)}, after={"open_reports": 0})
     db.session.flush()

@@ -14,7 +14,7 @@ from datetime import datetime, time
 
 from sqlalchemy import delete, func, select, update
 
-from .. import clock
+from .. import clock, events
 from ..accounts.models import User
 from ..board.models import Post, Topic
 from ..dbutil import insert_ignoring_duplicates
@@ -206,6 +206,7 @@ def helpful_marks(user: User | None, posts: list[Post]) -> set[int]:
 def accept_answer(actor: User, post: Post) -> None:
     require(actor, "accept_answer", post)
     post.topic.accepted_post_id = post.id
+    events.answer_accepted.send(post)
 
 
 def unaccept_answer(actor: User, topic: Topic) -> None:
