@@ -138,7 +138,16 @@ class Topic(db.Model):
 
     @property
     def is_published(self) -> bool:
+        """Public: published, or scheduled and its time has come (no job needed to flip it)."""
+        if self.status == TopicStatus.SCHEDULED:
+            return self.publish_at is not None and self.publish_at <= clock.now()
         return self.status == TopicStatus.PUBLISHED
+
+    @classmethod
+    def public(cls):
+        """The SQL form of is_published, for every query that lists or finds public topics."""
+        return (cls.status == TopicStatus.PUBLISHED) | (
+            (cls.status == TopicStatus.SCHEDULED) & (cls.publish_at <= clock.now()))
 
     def page_count(self, per_page: int) -> int:
         return max(1, -(-self.post_count // per_page))
@@ -176,6 +185,12 @@ class Post(db.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to everyone (so indexed, pinged, notified about). Features that follow posts
+        check this; a post becoming public later sends post_visibility_changed(hidden=False)."""
+        return not self.is_hidden
 
     @property
     def is_opening(self) -> bool:

@@ -29,7 +29,7 @@ def all_forums() -> list[Forum]:
 
 
 def _unanswered(forum: Forum):
-    return ((Topic.forum_id == forum.id) & (Topic.status == TopicStatus.PUBLISHED)
+    return ((Topic.forum_id == forum.id) & Topic.public()
             & (Topic.kind == TopicKind.QUESTION) & Topic.accepted_post_id.is_(None))
 
 
@@ -40,7 +40,7 @@ def unanswered_count(forum: Forum) -> int:
 def forum_topics(forum: Forum, page: int, per_page: int,
                  unanswered: bool = False) -> list[Topic]:
     listed = _unanswered(forum) if unanswered else (
-        (Topic.forum_id == forum.id) & (Topic.status == TopicStatus.PUBLISHED))
+        (Topic.forum_id == forum.id) & Topic.public())
     return list(db.session.scalars(
         select(Topic)
         .where(listed)
@@ -88,7 +88,7 @@ def revisions(post: Post) -> list[PostRevision]:
 
 def recent_topics_by(user: User, limit: int = 10) -> list[Topic]:
     return list(db.session.scalars(
-        select(Topic).where(Topic.author_id == user.id, Topic.status == TopicStatus.PUBLISHED)
+        select(Topic).where(Topic.author_id == user.id, Topic.public())
         .order_by(Topic.created_at.desc()).limit(limit)))
 
 
@@ -96,6 +96,6 @@ def recent_replies_by(user: User, limit: int = 10) -> list[Post]:
     return list(db.session.scalars(
         select(Post).join(Post.topic)
         .where(Post.author_id == user.id, Post.position > 1, Post.hidden_at.is_(None),
-               Topic.status == TopicStatus.PUBLISHED)
+               Topic.public())
         .order_by(Post.created_at.desc()).limit(limit)
         .options(joinedload(Post.topic))))

@@ -199,7 +199,7 @@ def recount_topic(topic: Topic) -> None:
 
 
 def recount_forum(forum: Forum) -> None:
-    listed = (Topic.forum_id == forum.id) & (Topic.status == TopicStatus.PUBLISHED)
+    listed = (Topic.forum_id == forum.id) & Topic.public()
     topics, replies = db.session.execute(
         select(func.count(Topic.id), func.coalesce(func.sum(Topic.reply_count), 0))
         .where(listed)).one()
@@ -212,7 +212,7 @@ def recount_forum(forum: Forum) -> None:
 
 def recount_user(user: User) -> None:
     user.topic_count = db.session.scalar(select(func.count(Topic.id)).where(
-        Topic.author_id == user.id, Topic.status == TopicStatus.PUBLISHED)) or 0
+        Topic.author_id == user.id, Topic.public())) or 0
     user.reply_count = db.session.scalar(select(func.count(Post.id)).where(
         Post.author_id == user.id, Post.position > 1, Post.hidden_at.is_(None))) or 0
     db.session.flush()
