@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, abort, flash, g, redirect, render_template, request, session,
+                   url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..board import queries as board_queries
@@ -10,7 +11,7 @@ from ..handlers import complete
 from ..moderation import queries as moderation_queries
 from ..permissions import can, require
 from ..urls import safe_next
-from . import services
+from . import services, throttle
 from .forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 
 bp = Blueprint("accounts", __name__)
@@ -49,11 +50,18 @@ def login():
         return redirect(target)
     form = LoginForm()
     if form.validate_on_submit() and not form.throttled("login"):
-        user = services.authenticate(form.login.data, form.password.data)
-        if user is None:
+        wait = throttle.wait_seconds(form.login.data)
+        user = None if wait else services.authenticate(form.login.data, form.password.data)
+        if wait:
+            g.rate_limited = wait
+            form.form_errors.append(throttle.wait_message(wait))
+        elif user is None:
+            throttle.record_failure(form.login.data)
+            db.session.commit()
             form.fail(Invalid("The email address, display name or password is not right.",
                               "login"))
         else:
+            throttle.record_success(form.login.data)
             db.session.commit()
             _log_in(user, remember=form.remember.data)
             flash(f"You are logged in as {user.display_name}.", "success")
