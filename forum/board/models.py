@@ -129,6 +129,10 @@ class Topic(db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=topic_tags, order_by="Tag.name")
 
     @property
+    def is_pinned_everywhere(self) -> bool:
+        return self.pinned == Pin.GLOBAL
+
+    @property
     def is_question(self) -> bool:
         return self.kind == TopicKind.QUESTION
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..extensions import db
-from .models import Category, Forum, Post, PostRevision, Topic, TopicKind, TopicStatus
+from .models import Category, Forum, Pin, Post, PostRevision, Topic, TopicKind, TopicStatus
 
 
 def forum_index() -> list[Category]:
@@ -47,6 +47,20 @@ def forum_topics(forum: Forum, page: int, per_page: int,
         .order_by(Topic.pinned.desc(), Topic.last_post_at.desc(), Topic.id.desc())
         .options(joinedload(Topic.author), joinedload(Topic.last_post).joinedload(Post.author))
         .limit(per_page).offset((page - 1) * per_page)))
+
+
+GLOBAL_PINS_SHOWN = 5
+
+
+def global_pins(forum: Forum) -> list[Topic]:
+    """Topics pinned everywhere from other forums, shown above every forum's first page."""
+    return list(db.session.scalars(
+        select(Topic)
+        .where(Topic.pinned == Pin.GLOBAL, Topic.forum_id != forum.id, Topic.public())
+        .order_by(Topic.last_post_at.desc(), Topic.id.desc())
+        .options(joinedload(Topic.author), joinedload(Topic.forum),
+                 joinedload(Topic.last_post).joinedload(Post.author))
+        .limit(GLOBAL_PINS_SHOWN)))
 
 
 def topic(topic_id: int) -> Topic | None:

@@ -50,9 +50,11 @@ def forum(slug: str):
     listed = queries.unanswered_count(forum) if unanswered else forum.topic_count
     pages = max(1, -(-listed // per_page))
     page = page_arg(pages)
+    topics = queries.forum_topics(forum, page, per_page, unanswered)
+    if page == 1 and not unanswered:  # announcements pinned everywhere lead every forum
+        topics = queries.global_pins(forum) + topics
     return render_template("board/forum.html", forum=forum, page=page, pages=pages,
-                           unanswered=unanswered,
-                           topics=queries.forum_topics(forum, page, per_page, unanswered))
+                           unanswered=unanswered, topics=topics)
 
 
 @bp.get("/t/<id:topic_id>")
