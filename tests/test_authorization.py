@@ -188,3 +188,19 @@ def test_route_allows_exactly_the_right_people(app, make, route, role):
     response = client.open(url, method=route[1], data=data)
     assert _outcome(response) == expected[role], (
         f"{route[1]} {url} as {role}: expected {expected[role]}, got {_outcome(response)}")
+    # Every response of every route, allowed or not, carries the security headers.
+    assert_security_headers(response)
+
+
+def assert_security_headers(response) -> None:
+    headers = response.headers
+    policy = headers.get("Content-Security-Policy", "")
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "'unsafe-inline'" not in policy and "script-src" not in policy.replace(
+        "default-src", "")  # scripts fall back to 'self' only: no inline script anywhere
+    assert headers.get("X-Content-Type-Options") == "nosniff"
+    assert headers.get("Referrer-Policy") == "same-origin"
+    assert headers.get("X-Frame-Options") == "DENY"
+    for cookie in headers.getlist("Set-Cookie"):
+        if cookie.startswith(("session=", "remember_token=")) and "Max-Age=0" not in cookie:
+            assert "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie

@@ -51,6 +51,37 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--disable-component-update", "--disable-sync"]}
 
 
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + event.blockedURI
+                + ' at ' + event.sourceFile + ':' + event.lineNumber);
+});
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """Collect every Content-Security-Policy violation on any page the context loads."""
+    violations: list[str] = []
+    context.add_init_script(CSP_LISTENER)
+
+    def listen(message) -> None:
+        text = message.text
+        if text.startswith("CSP violation") or "Content Security Policy" in text:
+            violations.append(f"{message.page.url if message.page else '?'}: {text}")
+    context.on("console", listen)
+    return violations
+
+
+@pytest.fixture
+def context(context):
+    """Every journey's browser context (the site's Content-Security-Policy enforced) fails
+    its test on a single CSP violation, so an inline script or style that slips into a
+    template is caught on the journey that shows it."""
+    violations = watch_csp(context)
+    yield context
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture(scope="session")
 def base_url(live_server):
     """page.goto("/login") and friends resolve against the live server."""
