@@ -1,0 +1,63 @@
+"""The one write a topic page view may make: the member's read mark.
+
+Called by the board's topic view. One query reads the member's state on the topic (follow
+state and last position read). Only when the page shows posts past that position does it
+write: the read mark moves (an INSERT the first time, else an UPDATE) and the notifications
+about the posts shown are marked read, committed at once. A repeat view writes nothing.
+A read mark that cannot be written (the database busy) is skipped with a warning: it is
+never worth an error page.
+"""
+from __future__ import annotations
+
+
+from flask import current_app, g
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+
+from .. import clock
+from ..board.models import Post, Topic
+from ..dbutil import insert_ignoring_duplicates
+from ..extensions import db
+from .models import Notification, TopicRead
+from .queries import topic_state
+
+
+
+def track(user, topic: Topic, positions: list[int]) -> bool | None:
+    """Note that the member saw posts at these positions; returns whether they follow the
+    topic (None for visitors, who cost no query)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    following, seen = topic_state(user, topic)
+    last = max(positions, default=0)
+    if last <= seen:
+        return following
+    try:
+        move_read_mark(user.id, topic.id, last, first=seen < 0)
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        current_app.logger.warning("Read mark for user %s on topic %s not written "
+                                   "(database busy).", user.id, topic.id)
+    return following
+
+
+def move_read_mark(user_id: int, topic_id: int, last: int, *, first: bool) -> None:
+    now = clock.now()
+    if first:
+        insert_ignoring_duplicates(TopicRead, user_id=user_id, topic_id=topic_id,
+                                   last_position=last, read_at=now)
+    else:
+        db.session.execute(update(TopicRead).where(
+            TopicRead.user_id == user_id, TopicRead.topic_id == topic_id,
+            TopicRead.last_position < last).values(last_position=last, read_at=now),
+            execution_options={"synchronize_session": False})
+    shown = select(Post.id).where(Post.topic_id == topic_id,
+                                  Post.position <= last).scalar_subquery()
+    marked = db.session.execute(update(Notification).where(
+        Notification.user_id == user_id, Notification.topic_id == topic_id,
+        Notification.read_at.is_(None), Notification.post_id.in_(shown)).values(read_at=now),
+        execution_options={"synchronize_session": False}).rowcount
+    if marked:  # the header's count, loaded with the member, is out of date for this page
+        g.pop("unread_notifications", None)
+        g.get("session_facts", {}).pop("unread_notifications", None)

@@ -1,0 +1,65 @@
+"""Following the other features' writes (forum/events.py), inside their transactions."""
+from __future__ import annotations
+
+from .. import events
+from ..board.models import Post
+from . import services
+
+# What a moderator did, in words for the member it concerns.
+ACTIONS = {
+    "pin": "pinned your topic", "unpin": "unpinned your topic",
+    "lock": "locked your topic", "unlock": "unlocked your topic",
+    "move": "moved your topic", "rename": "renamed your topic",
+    "hide_topic": "hid your topic", "restore_topic": "restored your topic",
+    "hide_post": "hid your post", "restore_post": "restored your post",
+    "auto_hide_post": "Your post was hidden after several reports, until a moderator looks "
+                      "at it",
+    "dismiss_reports": "Reports about your post were dismissed",
+    "set_role": "changed your role", "suspend": "suspended your account",
+    "lift_suspension": "lifted your suspension",
+    "warn": "warned you about your post",
+}
+
+
+def _moderation_text(entry) -> str:
+    said = ACTIONS.get(entry.action, f"took an action ({entry.action.replace('_', ' ')})")
+    text = said if said[0].isupper() else f"A moderator {said}"
+    if entry.action == "set_role" and entry.after.get("role"):
+        text += f" to {entry.after['role']}"
+    if entry.reason:
+        text += f". Reason: {entry.reason}"
+    return text + ("" if text.endswith(".") else ".")
+
+
+@events.post_created.connect
+def _post_created(post: Post, **_) -> None:
+    services.auto_subscribe(post.author_id, post.topic_id)
+    services.notify_about_post(post)
+
+
+@events.post_visibility_changed.connect
+def _post_shown(post: Post, hidden: bool, **_) -> None:
+    if not hidden:  # people not told while it was held back hear about it now (once)
+        services.notify_about_post(post)
+
+
+@events.answer_accepted.connect
+def _answer_accepted(post: Post, **_) -> None:
+    # The signal does not say who accepted it: the question's author, or a moderator for
+    # them; either way the reply's author is told, unless they accepted their own reply.
+    services.notify(post.author_id, "answer_accepted", actor_id=post.topic.author_id,
+                    post_id=post.id)
+
+
+@events.moderation_recorded.connect
+def _moderation_recorded(entry, **_) -> None:
+    if entry.subject_user_id is None:
+        return
+    topic_id = post_id = None
+    if entry.target_type == "topic":
+        topic_id = entry.target_id
+    elif entry.target_type == "post":
+        post_id = entry.target_id
+    services.notify(entry.subject_user_id, "moderation",
+                    actor_id=None if entry.action == "auto_hide_post" else entry.actor_id,
+                    topic_id=topic_id, post_id=post_id, text=_moderation_text(entry))

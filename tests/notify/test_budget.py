@@ -1,0 +1,63 @@
+"""/notifications and the unread marks cost a fixed number of queries as data grows."""
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from forum.accounts.models import User
+from forum.board import services as board
+from forum.board.models import Topic
+from forum.extensions import db
+from forum.notify import services as notify
+from forum.notify.models import Notification
+
+BUDGET = 12
+
+
+def _queries(client, count_queries, url):
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return counter.count
+
+
+def _build(app, make, login, client, replies: int):
+    from tests.conftest import _clean
+    _clean(app)
+    client.post("/logout")
+    reader, writer = make.user(), make.user()
+    forum = make.forum(slug="budget")
+    topics = [make.topic(author=reader, forum=forum, title=f"Topic {i}") for i in range(3)]
+    with app.app_context():
+        for i in range(replies):
+            topic = db.session.get(Topic, topics[i % 3].id)
+            text = f"Reply {i}" + (" @" + reader.display_name if i % 4 == 0 else "")
+            board.post_reply(db.session.get(User, writer.id), topic, text)
+        notify.notify(reader.id, "moderation", actor_id=writer.id, topic_id=topics[0].id,
+                      text="A moderator locked your topic.")
+        # Half of them read, so both kinds show.
+        db.session.execute(update(Notification).where(Notification.id % 2 == 0)
+                           .values(read_at=db.func.current_timestamp()))
+        db.session.commit()
+    login(reader)
+    return topics
+
+
+def test_notifications_index_and_forum_pages_cost_the_same_with_little_and_much_data(
+        app, make, login, client, count_queries):
+    costs = {}
+    for replies in (2, 60):
+        topics = _build(app, make, login, client, replies)
+        costs[replies] = {
+            "notifications": _queries(client, count_queries, "/notifications"),
+            "notifications page 2": _queries(client, count_queries, "/notifications?page=2"),
+            "index": _queries(client, count_queries, "/"),
+            "forum": _queries(client, count_queries, "/f/budget"),
+            "settings": _queries(client, count_queries, "/settings/notifications"),
+            "topic, first view": _queries(client, count_queries,
+                                          f"/t/{topics[0].id}-{topics[0].slug}"),
+            "topic, again": _queries(client, count_queries,
+                                     f"/t/{topics[0].id}-{topics[0].slug}"),
+        }
+        assert "Unread" in client.get("/f/budget").text
+    assert costs[2] == costs[60], costs
+    assert max(costs[60].values()) <= BUDGET, costs
