@@ -1,0 +1,1 @@
+"""Staff publishing: articles (topics of kind article), series, tag archives and pings."""

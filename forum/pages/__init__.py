@@ -1,0 +1,1 @@
+"""Site pages (About, Privacy policy, Contact, Related sites), written by admins."""

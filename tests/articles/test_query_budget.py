@@ -1,0 +1,55 @@
+"""Article pages cost a fixed number of SQL queries (at most 12), however many entries."""
+from __future__ import annotations
+
+import pytest
+
+from forum.accounts.models import Role, User
+from forum.board import services as board
+from forum.board.models import Topic
+from forum.extensions import db
+from tests.articles.helpers import path, write
+from tests.conftest import _clean
+
+BUDGET = 12
+
+
+def _build(app, make, entries: int) -> dict[str, str]:
+    staff = make.user(role=Role.STAFF)
+    reader = make.user()
+    first = write(app, staff, title="Part one", series="Budget series", series_part=1,
+                  tags="budget", question="What would you do?")
+    for n in range(entries):
+        write(app, staff, title=f"Part {n + 2}", series="Budget series", series_part=n + 2,
+              tags="budget, other", body=f"Back to [part one]({path(first)}).")
+        make.topic(title=f"Tagged discussion {n}", body=f"See [part one]({path(first)}).")
+    with app.app_context():
+        topic = db.session.get(Topic, first.id)
+        board.set_tags(topic, ["budget"])
+        for n in range(entries):
+            board.post_reply(db.session.get(User, reader.id), topic, f"Comment {n}")
+        db.session.commit()
+    return {"articles": "/articles", "tag": "/tags/budget", "series": "/series/budget-series",
+            "article": path(first)}
+
+
+def _cost(client, count_queries, url) -> int:
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return counter.count
+
+
+@pytest.mark.parametrize("role", [None, Role.MEMBER, Role.STAFF])
+def test_article_pages_cost_the_same_with_1_and_30_entries(client, make, login, app,
+                                                          count_queries, role):
+    costs = {}
+    for entries in (1, 30):
+        urls = _build(app, make, entries)
+        if role is not None:
+            login(make.user(role=role))
+        costs[entries] = {name: _cost(client, count_queries, url)
+                          for name, url in urls.items()}
+        client.post("/logout")
+        _clean(app)
+    assert costs[1] == costs[30], costs
+    assert max(costs[30].values()) <= BUDGET, costs
