@@ -1,0 +1,76 @@
+"""`flask forum check-links`: is every library address still there?
+
+Each address gets a HEAD request (a GET when the server refuses HEAD), with a timeout, at
+most MAX_REDIRECTS redirects and at most `concurrency` requests at a time. A link is broken
+when it answers 4xx/5xx, times out, cannot be reached or redirects too often (a loop).
+Placeholder addresses of the demo content are skipped. The results are written in one
+transaction at the end, so the network is never waited on while holding a database lock.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import select, update
+
+from .. import clock
+from ..extensions import db
+from .models import PLACEHOLDER_PREFIX, LinkEntry, LinkHealth
+
+MAX_REDIRECTS = 5
+HEAD_REFUSED = {403, 405, 501}
+USER_AGENT = "PublicServiceForum-LinkCheck/1.0"
+
+
+@dataclass
+class Result:
+    link_id: int
+    ok: bool
+    status_code: int | None = None
+    error: str | None = None
+
+
+async def _check_one(client: httpx.AsyncClient, link_id: int, url: str,
+                     limit: asyncio.Semaphore) -> Result:
+    async with limit:
+        try:
+            response = await client.head(url)
+            if response.status_code in HEAD_REFUSED:
+                async with client.stream("GET", url) as streamed:  # headers only, no body
+                    response = streamed
+            code = response.status_code
+            return Result(link_id, code < 400, code, None if code < 400 else f"HTTP {code}")
+        except httpx.TooManyRedirects:
+            return Result(link_id, False, None, "Too many redirects")
+        except httpx.TimeoutException:
+            return Result(link_id, False, None, "Timed out")
+        except httpx.HTTPError as error:
+            return Result(link_id, False, None, (type(error).__name__ + ": " + str(error))[:200])
+
+
+async def _check_all(targets: list[tuple[int, str]], timeout: float,
+                     concurrency: int) -> list[Result]:
+    limit = asyncio.Semaphore(max(1, concurrency))
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=True,
+                                 max_redirects=MAX_REDIRECTS, trust_env=False,
+                                 headers={"User-Agent": USER_AGENT}) as client:
+        return await asyncio.gather(*(_check_one(client, link_id, url, limit)
+                                      for link_id, url in targets))
+
+
+def check_links(*, timeout: float = 10.0, concurrency: int = 8) -> tuple[int, int, int]:
+    """Check every link and record the outcome. Returns (checked, broken, skipped)."""
+    rows = db.session.execute(select(LinkEntry.id, LinkEntry.url)).all()
+    targets = [(link_id, url) for link_id, url in rows
+               if not url.startswith(PLACEHOLDER_PREFIX)]
+    db.session.commit()  # end the read transaction before the slow part
+    results = asyncio.run(_check_all(targets, timeout, concurrency)) if targets else []
+    now = clock.now()
+    for result in results:
+        db.session.execute(update(LinkEntry).where(LinkEntry.id == result.link_id).values(
+            health=LinkHealth.OK if result.ok else LinkHealth.BROKEN,
+            status_code=result.status_code, check_error=result.error, last_checked_at=now))
+    db.session.commit()
+    broken = sum(1 for result in results if not result.ok)
+    return len(results), broken, len(rows) - len(targets)
