@@ -1,0 +1,1 @@
+"""Admin pages: categories and forums (create, rename, describe, reorder), each change logged."""
