@@ -1,0 +1,1 @@
+"""Benchmarks: data generator, load runs and their checks (see bench/README.md)."""

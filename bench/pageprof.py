@@ -1,0 +1,78 @@
+"""One page in-process: time it, list its SQL with timings, or profile it (cProfile).
+
+    .venv/bin/python bench/pageprof.py /f/some-forum [--repeat 20] [--sql] [--profile]
+
+Uses $BENCH_DATABASE_URL (default: the forum_bench database) and the Flask test client, so
+what it shows is the application's own cost, without gunicorn or the network.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("FORUM_INSTANCE_PATH", tempfile.mkdtemp(prefix="forum-bench-"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--sql", action="store_true", help="list each statement and its time")
+    parser.add_argument("--profile", action="store_true", help="cProfile, top 30 by own time")
+    parser.add_argument("--database-url", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"))
+    args = parser.parse_args()
+    from sqlalchemy import event
+
+    from forum import create_app
+    from forum.config import normalise_database_url
+    from forum.extensions import db
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(args.database_url),
+                      "SECRET_KEY": "bench", "VIEW_FLUSH_SECONDS": 3600})
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+    status = client.get(args.path).status_code
+    statements: list[tuple[float, str]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        context._bench_start = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        statements.append(((time.perf_counter() - context._bench_start) * 1000, statement))
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    client.get(args.path)
+    event.remove(engine, "before_cursor_execute", before)
+    event.remove(engine, "after_cursor_execute", after)
+    profiler = cProfile.Profile() if args.profile else None
+    times = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        client.get(args.path)
+        if profiler:
+            profiler.disable()
+        times.append((time.perf_counter() - start) * 1000)
+    print(f"{args.path}: status {status}, {len(statements)} queries "
+          f"({sum(ms for ms, _ in statements):.1f} ms of SQL), median "
+          f"{statistics.median(times):.1f} ms, max {max(times):.1f} ms over {args.repeat}")
+    if args.sql:
+        for ms, statement in statements:
+            print(f"  {ms:7.2f} ms  {' '.join(statement.split())[:200]}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+
+
+if __name__ == "__main__":
+    main()
