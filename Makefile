@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres test-browser install npm-tools demo lint clean
+.PHONY: run test test-sqlite test-postgres test-browser install npm-tools demo lint clean \
+	bench-data bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +43,15 @@ test: install npm-tools
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 	  FORUM_TEST_DB=postgres $(BIN)/python -m pytest -p no:cacheprovider -q -m "not browser"; \
 	fi
+
+# Benchmarks (bench/README.md), on a PostgreSQL database whose contents they replace.
+# `make bench-data SCALE=0.01` for a quick data set; `make bench` serves it and runs wrk.
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench
+bench-data: install
+	$(BIN)/python bench/generate.py --database-url $(BENCH_DATABASE_URL) --scale $(or $(SCALE),1)
+
+bench: install
+	$(BIN)/python bench/run.py --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -42,11 +42,19 @@ def create_app(config: type | dict | None = None) -> Flask:
     from . import templating
     from .accounts import services as account_services
     from .accounts.views import bp as accounts_bp
+    from .accounts.email_views import bp as accounts_email_bp
+    from .admin.views import bp as admin_bp
     from .board.viewcount import views
     from .board.views import bp as board_bp
     from .cli import forum_cli
     from .moderation.views import bp as moderation_bp
+    from .notify.views import bp as notify_bp
     from .polls.views import bp as polls_bp
+    from .articles.views import bp as articles_bp
+    from .pages.views import bp as pages_bp
+    from .library.views import bp as library_bp
+    from .search.views import bp as search_bp
+    from .feeds.views import bp as feeds_bp
     from .errors import register_error_handlers
     from .ratelimit import rate_limits
     from .extensions import csrf, db, login_manager, migrate
@@ -61,8 +69,16 @@ def create_app(config: type | dict | None = None) -> Flask:
     templating.init_app(app)
     app.register_blueprint(board_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(accounts_email_bp)
     app.register_blueprint(polls_bp)
+    app.register_blueprint(library_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(articles_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(notify_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(feeds_bp)
     app.cli.add_command(forum_cli)
     register_error_handlers(app)
 

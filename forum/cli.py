@@ -32,7 +32,10 @@ def create_admin(display_name: str, email: str, password: str) -> None:
 def demo() -> None:
     """Load the demo content once (does nothing if it is already there)."""
     from .demo import load
-    if load():
+    from .moderation.approval import waived
+    with waived():  # the demo's members are not new: their posts never wait for approval
+        loaded = load()
+    if loaded:
         db.session.commit()
         click.echo("Demo content loaded.")
     else:
@@ -55,8 +58,45 @@ def recount() -> None:
     click.echo("Counters recomputed.")
 
 
+@forum_cli.command("check-links")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for each.")
+@click.option("--concurrency", default=8, show_default=True, help="Requests at a time.")
+def check_links(timeout: float, concurrency: int) -> None:
+    """Check every link library address and mark the broken ones."""
+    from .library.checker import check_links as check
+    checked, broken, skipped = check(timeout=timeout, concurrency=concurrency)
+    click.echo(f"{checked} links checked, {broken} broken, {skipped} placeholders skipped.")
+
+
 @forum_cli.command("flush-views")
 def flush_views() -> None:
     """Write buffered topic view counts now."""
     from .board.viewcount import views
     click.echo(f"{views.flush()} topics updated.")
+
+
+@forum_cli.command("send-mail")
+@click.option("--loop", "forever", is_flag=True, help="Keep sending until stopped.")
+@click.option("--interval", default=30.0, show_default=True,
+              help="With --loop: seconds between runs.")
+@click.option("--limit", default=100, show_default=True, help="Most messages a run sends.")
+def send_mail(forever: bool, interval: float, limit: int) -> None:
+    """Build due daily digests and send queued e-mail from the outbox (with retries)."""
+    from .notify import mailer
+    if forever:
+        click.echo(f"Sending mail every {interval:g} seconds; stop with Ctrl-C.")
+        mailer.loop(interval, limit=limit)
+        return
+    result = mailer.run_once(limit)
+    click.echo(f"{result.sent} sent, {result.retrying} to retry, {result.failed} failed.")
+    for error in result.errors:
+        click.echo(f"  {error}", err=True)
+
+
+@forum_cli.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from every post (in one transaction)."""
+    from .search.index import rebuild
+    count = rebuild()
+    db.session.commit()
+    click.echo(f"{count} posts indexed.")

@@ -57,6 +57,12 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     # A post reported by this many different members is hidden until a moderator looks.
     AUTO_HIDE_REPORTS = int(os.environ.get("AUTO_HIDE_REPORTS", 3))
+    # Approval queue (forum/moderation/approval.py): a member's posts wait for a moderator
+    # until they have APPROVAL_FIRST_POSTS approved posts, and posts with links wait until
+    # they have APPROVAL_LINK_POSTS_UNTIL. Staff, moderators and admins never wait.
+    APPROVAL_ENABLED = os.environ.get("APPROVAL_ENABLED", "1") == "1"
+    APPROVAL_FIRST_POSTS = int(os.environ.get("APPROVAL_FIRST_POSTS", 1))
+    APPROVAL_LINK_POSTS_UNTIL = int(os.environ.get("APPROVAL_LINK_POSTS_UNTIL", 3))
     POSTS_PER_PAGE = 25
     TOPICS_PER_PAGE = 30
     # argon2id parameters (argon2-cffi's RFC 9106 low-memory profile by default)
@@ -64,6 +70,16 @@ class Config:
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", 65536))
     # View counts are buffered in memory and written in batches, never one write per view.
     VIEW_FLUSH_SECONDS = float(os.environ.get("VIEW_FLUSH_SECONDS", 10))
+    # E-mail (forum/notify/mailer.py sends the outbox with these; see README "E-mail").
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"  # STARTTLS
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Public Service Forum <forum@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    # The site's public address, for links in e-mails (no request to take it from).
+    SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000")
 
 
 class TestConfig(Config):
@@ -75,3 +91,4 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 64
     VIEW_FLUSH_SECONDS = 0
+    APPROVAL_ENABLED = False  # tests of the approval queue turn it on

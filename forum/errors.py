@@ -97,5 +97,11 @@ def register_error_handlers(app: Flask) -> None:
         current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         if isinstance(exc, OperationalError):
-            return error_page(503, "The database is not answering. Please try again in a moment.")
+            # The page must not need the database: show it as to a visitor (loading the
+            # session's member would fail again and turn the 503 into a bare 500).
+            g._login_user = current_app.login_manager.anonymous_user()
+            response = current_app.make_response(error_page(
+                503, "The database is not answering. Please try again in a moment."))
+            response.headers["Retry-After"] = "5"
+            return response
         return error_page(500)

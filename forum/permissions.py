@@ -43,6 +43,8 @@ def _owns(user, obj) -> bool:
 def _view_topic(user, topic) -> bool:
     if topic.is_published:
         return True
+    if topic.status.value in ("pending", "rejected") and _owns(user, topic):
+        return True  # a new member's topic waiting for (or turned down at) approval
     return _moderator(user) or (_staff(user) and topic.status.value in ("draft", "scheduled"))
 
 
@@ -69,6 +71,8 @@ def _edit_post(user, post) -> bool:
         return False
     if _moderator(user):
         return True
+    if _staff(user) and post.is_opening and post.topic.kind.value == "link":
+        return True  # staff curate the link library together: any of them edits a link
     return _owns(user, post) and not post.is_hidden and not post.topic.locked
 
 
@@ -81,8 +85,8 @@ def _hide_post(user, post) -> bool:
 
 @rule("restore_post")
 def _restore_post(user, post) -> bool:
-    if not post.is_hidden or not _member(user):
-        return False
+    if not post.is_hidden or not _member(user) or post.awaiting_approval or post.is_rejected:
+        return False  # posts waiting for approval are approved or rejected, not restored
     # Authors may undo their own hiding; only moderators undo a moderator's.
     return _moderator(user) or (_owns(user, post) and post.hidden_by_id == user.id)
 
@@ -95,6 +99,8 @@ def _view_revisions(user, post) -> bool:
 
 @rule("add_poll")
 def _add_poll(user, topic) -> bool:
+    if _member(user) and topic.status.value == "pending" and _owns(user, topic):
+        return True  # a new member's topic with a poll, waiting for approval together
     return _member(user) and topic.is_published and (_owns(user, topic) or _moderator(user))
 
 
@@ -162,6 +168,29 @@ def _handle_reports(user, obj=None) -> bool:
     return _moderator(user) and not user.is_suspended
 
 
+@rule("approve_posts")
+def _approve_posts(user, obj=None) -> bool:
+    """Approve or reject posts waiting in the approval queue."""
+    return _moderator(user) and not user.is_suspended
+
+
+@rule("warn_member")
+def _warn_member(user, target) -> bool:
+    return _moderator(user) and not user.is_suspended and target.id != user.id
+
+
+@rule("manage_forums")
+def _manage_forums(user, obj=None) -> bool:
+    """Create, rename, describe and reorder categories and forums."""
+    return bool(getattr(user, "is_authenticated", False)) and user.is_admin
+
+
+@rule("manage_government_domains")
+def _manage_government_domains(user, obj=None) -> bool:
+    """Say which e-mail domains earn the "Government staff" badge: admins in good standing."""
+    return _member(user) and user.is_admin
+
+
 @rule("set_role")
 def _set_role(user, target) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_admin \
@@ -182,9 +211,64 @@ def _view_moderation_log(user, obj=None) -> bool:
     return _moderator(user)
 
 
+@rule("manage_links")
+def _manage_links(user, link=None) -> bool:
+    """Add and edit link library entries (and see which links are broken)."""
+    return _member(user) and _staff(user)
+
+
 @rule("edit_profile")
 def _edit_profile(user, target) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and target.id == user.id
+
+
+@rule("write_article")
+def _write_article(user, obj=None) -> bool:
+    """Start an article (staff, moderators, admins in good standing)."""
+    return _member(user) and _staff(user)
+
+
+@rule("edit_article")
+def _edit_article(user, topic) -> bool:
+    """Change an article and its details: its author while staff, or a moderator."""
+    return _member(user) and _staff(user) and (_owns(user, topic) or _moderator(user))
+
+
+@rule("edit_page")
+def _edit_page(user, page=None) -> bool:
+    """Write the site pages (About, Privacy policy...): admins only."""
+    return _member(user) and bool(user.is_admin)
+
+
+@rule("subscribe")
+def _subscribe(user, topic_or_forum) -> bool:
+    """Follow a topic (one the member can view) or a forum; suspended members may, too."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return not hasattr(topic_or_forum, "status") or _view_topic(user, topic_or_forum)
+
+
+@rule("manage_notifications")
+def _manage_notifications(user, target) -> bool:
+    """A member's own notifications, subscriptions, read marks and e-mail settings."""
+    return bool(getattr(user, "is_authenticated", False)) and target.id == user.id
+
+
+@rule("read_notification")
+def _read_notification(user, notification) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and notification.user_id == user.id
+
+
+@rule("find_unpublished")
+def _find_unpublished(user, status) -> bool:
+    """Search results from topics with this (not public) status: as view_topic allows."""
+    return _moderator(user) or (_staff(user) and status.value in ("draft", "scheduled"))
+
+
+@rule("find_hidden_posts")
+def _find_hidden_posts(user, obj=None) -> bool:
+    """Hidden posts in search results: moderators only (authors see theirs on the page)."""
+    return _moderator(user)
 
 
 def can(user, action: str, obj: Any = None) -> bool:

@@ -23,6 +23,9 @@ DEFAULT_LIMITS = {
     "reply": "30 per 10 minutes",
     "vote": "60 per minute",
     "report": "20 per hour",
+    "reset_password": "10 per hour",         # "forgot your password?" from one address
+    "reset_password_to": "3 per hour",       # ... and for one e-mail address, from anywhere
+    "email_link": "5 per hour",              # links a member asks for (verify, new address)
 }
 
 

@@ -64,7 +64,7 @@ def app(database):
     app = create_app({**config_dict(TestConfig), "SQLALCHEMY_DATABASE_URI": database})
     with app.app_context():
         assert db.engine.url.render_as_string(hide_password=False) == database
-        upgrade(revision="heads")
+        upgrade()
     yield app
     with app.app_context():
         db.session.remove()

@@ -46,9 +46,13 @@ def test_last_page_of_1000_replies_costs_what_the_first_does(client, make, login
     topic = make.long_topic(1000)
     login(make.user())
     url = f"/t/{topic.id}-{topic.slug}"
+    for page in (1, 41):  # the first view of each page records how far the member has read
+        client.get(f"{url}?page={page}")
     first = _queries(client, count_queries, url)
     last = _queries(client, count_queries, f"{url}?page=41")
-    assert first == last <= BUDGET
+    # The opening post's page also lists the topic's pings (one query); a deep page costs
+    # no more than the first.
+    assert last <= first <= last + 1 <= BUDGET
     assert "page=40" in client.get(f"{url}?page=41").text  # it really is the last page
 
 

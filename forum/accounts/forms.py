@@ -60,3 +60,44 @@ class PasswordForm(Form):
     confirm = PasswordField("Confirm new password", validators=[
         DataRequired("Enter the new password again."),
         EqualTo("new_password", "The two passwords do not match.")])
+
+
+def _email_field(label: str, description: str | None = None) -> EmailField:
+    return EmailField(
+        label, filters=[_strip], description=description,
+        validators=[DataRequired("Enter an email address."),
+                    Length(max=254, message="Email address must be 254 characters or fewer."),
+                    Email("Enter an email address in the right format, like name@agency.gov.",
+                          check_deliverability=False)])
+
+
+class ForgotPasswordForm(Form):
+    email = _email_field("Email address",
+                         "The address of your account. We will email it a link to choose a "
+                         "new password.")
+
+
+class ResetPasswordForm(Form):
+    new_password = PasswordField(
+        "New password", description="At least 10 characters.",
+        validators=[DataRequired("Enter a new password."),
+                    Length(10, 200, "Password must be between 10 and 200 characters.")])
+    confirm = PasswordField("Confirm new password", validators=[
+        DataRequired("Enter the new password again."),
+        EqualTo("new_password", "The two passwords do not match.")])
+
+
+class ChangeEmailForm(Form):
+    email = _email_field("New email address",
+                         "We will email it a link. Your address changes when you follow it.")
+    password = PasswordField("Current password", validators=[
+        DataRequired("Enter your current password."),
+        Length(max=200, message="Password must be 200 characters or fewer.")])
+
+
+class GovernmentDomainForm(Form):
+    domain = StringField(
+        "Domain", filters=[_strip],
+        description="For example gov, gc.ca or agency.gov.uk. Its subdomains are included.",
+        validators=[DataRequired("Enter a domain name."),
+                    Length(max=253, message="A domain name is 253 characters or fewer.")])

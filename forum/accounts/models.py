@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import clock
@@ -45,6 +45,12 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_seen_at: Mapped[datetime | None]
     email_verified_at: Mapped[datetime | None]
+    # A new address asked for in settings: it replaces `email` only once its link is followed.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    # Derived (forum/accounts/domains.py): a verified address at a government domain. Kept
+    # current when the address or the domain list changes, so pages only read it.
+    is_government_verified: Mapped[bool] = mapped_column(default=False,
+                                                         server_default=false())
     suspended_until: Mapped[datetime | None]
     suspension_reason: Mapped[str | None] = mapped_column(String(500))
     # Denormalised counts for profiles and listings, kept by the board services.

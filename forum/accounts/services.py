@@ -5,7 +5,10 @@ import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, g
 from sqlalchemy import func, or_, select
 
 from .. import clock, markup
@@ -85,6 +88,13 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
+def password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def change_password(user: User, current: str, new: str) -> None:
     try:
         _hasher().verify(user.password_hash, current)
@@ -114,16 +124,38 @@ def create_admin(display_name: str, email: str, password: str) -> User:
     return register(display_name, email, password, role=Role.ADMIN)
 
 
+# Small facts every page shows the logged-in person (unread notifications, an unseen
+# warning), registered by the features that own them: name -> fn(user_id) giving a scalar
+# subquery. They are loaded with the person, in the same single query, into g.session_facts.
+SESSION_FACTS: dict[str, Callable[[int], Any]] = {}
+
+
+def session_fact(name: str):
+    def register(fn: Callable[[int], Any]) -> Callable[[int], Any]:
+        SESSION_FACTS[name] = fn
+        return fn
+    return register
+
+
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login's loader: "<id>:<session_version>", refused if the version moved on."""
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdecimal() and version.isdecimal() and user_id.isascii()
             and version.isascii() and len(user_id) < 10 and len(version) < 10):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    names = list(SESSION_FACTS)
+    row = db.session.execute(
+        select(User, *(SESSION_FACTS[name](int(user_id)).label(name) for name in names))
+        .where(User.id == int(user_id))).first()
+    if row is None or row[0].session_version != int(version):
         return None
-    return user
+    g.session_facts = dict(zip(names, row[1:]))
+    return row[0]
+
+
+def session_facts() -> dict[str, Any]:
+    """The facts loaded with the logged-in person this request ({} if none was loaded)."""
+    return g.get("session_facts", {})
 
 
 def member_count() -> int:

@@ -11,7 +11,7 @@ from ..handlers import complete
 from ..moderation import queries as moderation_queries
 from ..permissions import can, require
 from ..urls import safe_next
-from . import services, throttle
+from . import email, services, throttle
 from .forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 
 bp = Blueprint("accounts", __name__)
@@ -30,14 +30,15 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit() and not form.throttled("register"):
         try:
-            user = services.register(form.display_name.data, form.email.data,
-                                     form.password.data)
+            user = email.register_member(form.display_name.data, form.email.data,
+                                         form.password.data)
         except Invalid as error:
             form.fail(error)
         else:
             db.session.commit()
             _log_in(user, remember=False)
-            flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
+            flash(f"Welcome, {user.display_name}. Your account is ready. We have sent a link "
+                  f"to {user.email}: follow it to confirm your address.", "success")
             return redirect(safe_next(request.args.get("next"), url_for("board.index")))
     return render_template("accounts/register.html", form=form)
 

@@ -29,6 +29,19 @@ class TopicStatus(str, enum.Enum):
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
     HIDDEN = "hidden"
+    # A new member's topic whose opening post waits for a moderator (forum/moderation/
+    # approval.py), or whose opening post a moderator turned down.
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+
+class Approval(str, enum.Enum):
+    """A post that had to wait for a moderator: waiting, let through, or turned down.
+    Waiting and turned-down posts are also hidden (hidden_at set), so every count and query
+    that leaves hidden posts out leaves them out too."""
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class Pin(enum.IntEnum):
@@ -88,7 +101,11 @@ class Tag(db.Model):
 class Topic(db.Model):
     __tablename__ = "topics"
     __table_args__ = (
-        Index("ix_topics_listing", "forum_id", "status", "pinned", "last_post_at"),
+        # The forum page's order, so the first page reads 30 index entries, not the forum
+        # (status is a filter: nearly every topic is public). See bench/README.md.
+        Index("ix_topics_listing", "forum_id", "pinned", "last_post_at", "id"),
+        Index("ix_topics_pinned", "pinned", "last_post_at"),  # global pins on every forum
+        Index("ix_topics_kind", "kind", "created_at"),  # /articles and /library by kind
         Index("ix_topics_author", "author_id", "created_at"),
     )
 
@@ -163,6 +180,7 @@ class Post(db.Model):
         UniqueConstraint("topic_id", "position"),
         Index("ix_posts_author", "author_id", "created_at"),
         Index("ix_posts_helpful", "topic_id", "vote_count"),
+        Index("ix_posts_approval", "approval", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,6 +198,8 @@ class Post(db.Model):
     hide_reason: Mapped[str | None] = mapped_column(String(500))
     # Members who marked it helpful (rows in post_votes), kept by the services.
     vote_count: Mapped[int] = mapped_column(default=0)
+    # None for posts that never had to wait (see Approval).
+    approval: Mapped[Approval | None] = mapped_column(_enum(Approval))
 
     topic: Mapped[Topic] = relationship(foreign_keys=[topic_id])
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -193,8 +213,17 @@ class Post(db.Model):
     @property
     def is_public(self) -> bool:
         """Shown to everyone (so indexed, pinged, notified about). Features that follow posts
-        check this; a post becoming public later sends post_visibility_changed(hidden=False)."""
-        return not self.is_hidden
+        check this; a post becoming public later sends post_visibility_changed(hidden=False).
+        A post awaiting approval (or turned down) is never public."""
+        return not self.is_hidden and self.approval in (None, Approval.APPROVED)
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.approval == Approval.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.approval == Approval.REJECTED
 
     @property
     def is_opening(self) -> bool:

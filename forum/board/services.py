@@ -19,8 +19,8 @@ from ..dbutil import insert_ignoring_duplicates
 from ..errors import Invalid
 from ..extensions import db
 from ..permissions import require
-from .models import (Category, Forum, Pin, Post, PostRevision, Tag, Topic, TopicKind,
-                     TopicStatus)
+from .models import (Approval, Category, Forum, Pin, Post, PostRevision, Tag, Topic,
+                     TopicKind, TopicStatus)
 
 TITLE_MIN, TITLE_MAX = 3, 150
 BODY_MAX = 50_000
@@ -64,9 +64,12 @@ def create_forum(category: Category, title: str, description: str = "", position
     return forum
 
 
-def _new_post(topic: Topic, author: User, body: str, position: int, now: datetime) -> Post:
+def _new_post(topic: Topic, author: User, body: str, position: int, now: datetime,
+              held: bool = False) -> Post:
     post = Post(topic_id=topic.id, author_id=author.id, position=position, body_source=body,
                 body_html=markup.render(body), created_at=now)
+    if held:  # waits for a moderator: hidden (so left out of every count) until approved
+        post.hidden_at, post.approval = now, Approval.PENDING
     db.session.add(post)
     db.session.flush()
     db.session.add(PostRevision(post_id=post.id, editor_id=author.id, body_source=body,
@@ -80,18 +83,21 @@ def create_topic(actor: User, forum: Forum, title: str, body: str,
     require(actor, "create_topic", forum)
     now = now or clock.now()
     title, body = _check_title(title), _check_body(body)
+    held = _approval().needs_approval(actor, body)  # listed and counted once approved
     topic = Topic(forum_id=forum.id, author_id=actor.id, title=title, slug=slugify(title),
                   kind=kind, pinned=pinned, created_at=now, post_count=1, reply_count=0,
-                  voice_count=1, last_post_at=now, status=TopicStatus.PUBLISHED)
+                  voice_count=0 if held else 1, last_post_at=now,
+                  status=TopicStatus.PENDING if held else TopicStatus.PUBLISHED)
     db.session.add(topic)
     db.session.flush()
-    post = _new_post(topic, actor, body, 1, now)
+    post = _new_post(topic, actor, body, 1, now, held)
     topic.first_post_id = topic.last_post_id = post.id
-    db.session.execute(update(Forum).where(Forum.id == forum.id).values(
-        topic_count=Forum.topic_count + 1, post_count=Forum.post_count + 1,
-        last_post_id=post.id))
-    db.session.execute(update(User).where(User.id == actor.id).values(
-        topic_count=User.topic_count + 1))
+    if not held:
+        db.session.execute(update(Forum).where(Forum.id == forum.id).values(
+            topic_count=Forum.topic_count + 1, post_count=Forum.post_count + 1,
+            last_post_id=post.id))
+        db.session.execute(update(User).where(User.id == actor.id).values(
+            topic_count=User.topic_count + 1))
     db.session.flush()
     events.post_created.send(post)
     return topic
@@ -108,14 +114,16 @@ def post_reply(actor: User, topic: Topic, body: str, *, now: datetime | None = N
     ).scalar_one()
     new_voice = not db.session.scalar(select(exists().where(
         Post.topic_id == topic.id, Post.author_id == actor.id, Post.hidden_at.is_(None))))
-    post = _new_post(topic, actor, body, position, now)
-    db.session.execute(update(Topic).where(Topic.id == topic.id).values(
-        reply_count=Topic.reply_count + 1, voice_count=Topic.voice_count + int(new_voice),
-        last_post_id=post.id, last_post_at=now))
-    db.session.execute(update(Forum).where(Forum.id == topic.forum_id).values(
-        post_count=Forum.post_count + 1, last_post_id=post.id))
-    db.session.execute(update(User).where(User.id == actor.id).values(
-        reply_count=User.reply_count + 1))
+    held = _approval().needs_approval(actor, body)  # counted once approved
+    post = _new_post(topic, actor, body, position, now, held)
+    if not held:
+        db.session.execute(update(Topic).where(Topic.id == topic.id).values(
+            reply_count=Topic.reply_count + 1, voice_count=Topic.voice_count + int(new_voice),
+            last_post_id=post.id, last_post_at=now))
+        db.session.execute(update(Forum).where(Forum.id == topic.forum_id).values(
+            post_count=Forum.post_count + 1, last_post_id=post.id))
+        db.session.execute(update(User).where(User.id == actor.id).values(
+            reply_count=User.reply_count + 1))
     db.session.expire(topic)
     events.post_created.send(post)
     return post
@@ -172,6 +180,13 @@ def _moderation():
     imported when first needed rather than at the top (no import cycle)."""
     from ..moderation import services
     return services
+
+
+def _approval():
+    """The approval queue decides which new posts wait; imported when first needed, like
+    _moderation()."""
+    from ..moderation import approval
+    return approval
 
 
 def recount_after_change(post: Post) -> None:

@@ -7,6 +7,8 @@ from ..errors import keeps_input
 from ..handlers import complete
 from ..extensions import db
 from ..markup import stored
+from ..notify import queries as notify_queries
+from ..notify import reading as notify_reading
 from ..permissions import require
 from ..urls import page_arg
 from ..polls import queries as poll_queries
@@ -37,7 +39,10 @@ def _preview_or_save(form, save, action: str):
 @bp.get("/")
 @bp.get("/forums", endpoint="forums")
 def index():
-    return render_template("board/index.html", categories=queries.forum_index())
+    categories = queries.forum_index()
+    unread = notify_queries.unread_forum_ids(
+        current_user, [f.id for c in categories for f in c.forums])
+    return render_template("board/index.html", categories=categories, unread=unread)
 
 
 @bp.get("/f/<slug>")
@@ -53,8 +58,10 @@ def forum(slug: str):
     topics = queries.forum_topics(forum, page, per_page, unanswered)
     if page == 1 and not unanswered:  # announcements pinned everywhere lead every forum
         topics = queries.global_pins(forum) + topics
+    following, unread = notify_queries.forum_state(current_user, forum, [t.id for t in topics])
     return render_template("board/forum.html", forum=forum, page=page, pages=pages,
-                           unanswered=unanswered, topics=topics)
+                           unanswered=unanswered, topics=topics, following=following,
+                           unread=unread)
 
 
 @bp.get("/t/<id:topic_id>")
@@ -69,9 +76,11 @@ def topic(topic_id: int, slug: str | None = None):
     views.record(topic.id)
     by_helpful = request.args.get("sort") == "helpful"
     posts = queries.topic_posts(topic, page, per_page, by_helpful=by_helpful)
+    following = notify_reading.track(
+        current_user, topic, [] if by_helpful else [p.position for p in posts])
     poll = poll_queries.poll_for_topic(topic.id)
     return render_template("board/topic.html", topic=topic, page=page, pages=pages,
-                           posts=posts, by_helpful=by_helpful,
+                           posts=posts, by_helpful=by_helpful, following=following,
                            helpful=poll_services.helpful_marks(current_user, posts),
                            poll=poll, **(poll_context(poll) if poll else {}),
                            vote_form=VoteForm(poll=poll, formdata=None) if poll else None,
@@ -102,6 +111,9 @@ def new_topic():
                                           TopicKind(form.kind.data or "discussion"))
             if form.wants_poll:
                 poll_services.create_poll_from_form(current_user, topic, form)
+            if topic.first_post.awaiting_approval:
+                return topic_url(topic), ("Your topic has been saved. A moderator will look "
+                                          "at it before others can see it.")
             return topic_url(topic), "Your topic has been posted."
         preview, done = _preview_or_save(form, save, "topic")
         if done:
@@ -120,6 +132,9 @@ def reply(topic_id: int):
     if form.validate_on_submit():
         def save():
             post = services.post_reply(current_user, topic, form.body.data)
+            if post.awaiting_approval:
+                return post_url(post), ("Your reply has been saved. A moderator will look at "
+                                        "it before others can see it.")
             return post_url(post), "Your reply has been posted."
         preview, done = _preview_or_save(form, save, "reply")
         if done:

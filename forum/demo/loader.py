@@ -22,7 +22,8 @@ from ..board.models import Forum, Pin, Post, Topic, TopicKind
 from ..extensions import db
 from ..polls import services as polls
 from ..polls.models import PollBallot, PostVote, Visibility
-from . import content
+from . import articles as demo_articles
+from . import content, library
 
 MARKER_SLUG = "miscellaneous"
 ADMIN_EMAIL = "admin@example.org"
@@ -48,6 +49,8 @@ def load() -> bool:
         _mark_helpful(spec, users, posts)
         if "accepted" in spec:
             polls.accept_answer(topic.author, posts[spec["accepted"] - 1])
+    library.load(users)
+    demo_articles.load(users)
     for forum in forums.values():
         board.recount_forum(forum)
     for user in users.values():

@@ -53,9 +53,26 @@ class ReportForm(Form):
 
 class ResolveForm(Form):
     outcome = RadioField("Outcome", choices=[SelectChoice("hide", "Hide the post"),
+                                             SelectChoice("hide_warn", "Hide the post and warn "
+                                                                       "its author"),
+                                             SelectChoice("warn", "Warn its author, keep the "
+                                                                  "post"),
                                              SelectChoice("dismiss", "Dismiss the reports")],
                          validators=[DataRequired("Choose what to do.")])
     reason = StringField("Reason (optional)", filters=[_strip],
+                         validators=[Length(max=500, message="Keep the reason to 500 "
+                                                             "characters.")])
+    submit = SubmitField("Apply")
+
+
+class DecisionForm(Form):
+    """Approve or reject a post in the approval queue (one form per post, prefixed)."""
+    decision = RadioField("Decision", choices=[
+        SelectChoice("approve", "Approve: everyone can see it"),
+        SelectChoice("reject", "Reject: it stays hidden, the author sees the reason")],
+        default="approve", validators=[DataRequired("Choose approve or reject.")])
+    reason = StringField("Reason", filters=[_strip],
+                         description="Needed to reject. The author sees it.",
                          validators=[Length(max=500, message="Keep the reason to 500 "
                                                              "characters.")])
     submit = SubmitField("Apply")
@@ -98,6 +115,10 @@ class LogFilterForm(Form):
             ("restore_topic", "Restore topic"), ("hide_post", "Hide post"),
             ("restore_post", "Restore post"), ("auto_hide_post", "Hidden after reports"),
             ("dismiss_reports", "Dismiss reports"), ("set_role", "Change role"),
-            ("suspend", "Suspend"), ("lift_suspension", "Lift suspension")]],
+            ("suspend", "Suspend"), ("lift_suspension", "Lift suspension"),
+            ("warn", "Warn"), ("approve_post", "Approve post"), ("reject_post", "Reject post"),
+            ("create_category", "Create category"), ("edit_category", "Rename category"),
+            ("reorder_category", "Reorder categories"), ("create_forum", "Create forum"),
+            ("edit_forum", "Edit forum"), ("reorder_forum", "Reorder forums")]],
         validate_choice=False)
     member = StringField("About member", filters=[_strip])

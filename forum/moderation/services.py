@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from .. import clock, events
 from ..accounts.models import Role, User
 from ..board import services as board
-from ..board.models import Forum, Pin, Post, Topic, TopicStatus
+from ..board.models import Category, Forum, Pin, Post, Topic, TopicStatus
 from ..dbutil import insert_ignoring_duplicates
 from ..errors import Invalid
 from ..extensions import db
@@ -22,10 +22,12 @@ PIN_NAMES = {Pin.NONE: "not pinned", Pin.FORUM: "pinned in its forum",
              Pin.GLOBAL: "pinned everywhere"}
 
 
-def record(actor: User, action: str, target: Topic | Post | User, *, reason: str | None,
-           before: dict[str, Any], after: dict[str, Any]) -> ModerationAction:
-    target_type = {Topic: "topic", Post: "post", User: "user"}[type(target)]
-    subject = target.id if isinstance(target, User) else target.author_id
+def record(actor: User, action: str, target: Topic | Post | User | Forum | Category, *,
+           reason: str | None, before: dict[str, Any], after: dict[str, Any]
+           ) -> ModerationAction:
+    target_type = {Topic: "topic", Post: "post", User: "user", Forum: "forum",
+                   Category: "category"}[type(target)]
+    subject = target.id if isinstance(target, User) else getattr(target, "author_id", None)
     entry = ModerationAction(actor_id=actor.id, action=action, target_type=target_type,
                              target_id=target.id, subject_user_id=subject,
                              reason=(reason or "").strip()[:500] or None,
@@ -145,10 +147,17 @@ def report_post(actor: User, post: Post, reason: str, details: str | None = None
 
 def resolve_reports(actor: User, post: Post, outcome: str, reason: str | None = None) -> int:
     """Close every open report on a post: hide it, or dismiss the reports (restoring a post
-    that was hidden automatically). Returns how many reports were closed."""
+    that was hidden automatically), and/or warn its author (outcomes in RESOLVE_OUTCOMES).
+    Each report records the outcome and its reporter is told (forum.notify, once there).
+    Returns how many reports were closed."""
     require(actor, "handle_reports")
-    if outcome not in ("hide", "dismiss"):
+    if outcome not in RESOLVE_OUTCOMES:
         raise Invalid("Choose what to do with the reports.", "outcome")
+    warn, hide = outcome in ("warn", "hide_warn"), outcome in ("hide", "hide_warn")
+    if warn:
+        require(actor, "warn_member", post.author)
+        if not (reason or "").strip():
+            raise Invalid("Give a reason for the warning: the author will see it.", "reason")
     reports = db.session.scalars(select(Report).where(
         Report.post_id == post.id, Report.resolved_at.is_(None))).all()
     if not reports:
@@ -156,9 +165,13 @@ def resolve_reports(actor: User, post: Post, outcome: str, reason: str | None = 
     now = clock.now()
     for report in reports:
         report.resolved_at, report.resolved_by_id, report.outcome = now, actor.id, outcome
-    if outcome == "hide" and not post.is_hidden:
+    _tell_reporters(actor, post, reports, outcome)
+    if warn:  # one "warn" record, which also says the reports were closed
+        warn_member(actor, post, reason, before={"open_reports": len(reports)},
+                    after={"open_reports": 0, "warned": True})
+    if hide and not post.is_hidden:
         board.hide_post(actor, post, reason)  # logged as hide_post
-    elif outcome == "hide":  # already hidden automatically: a moderator confirms it
+    elif hide:  # already hidden automatically: a moderator confirms it
         post.hidden_by_id = actor.id
         post.hide_reason = (reason or "").strip()[:500] or post.hide_reason
         record(actor, "hide_post", post, reason=reason, before={"hidden": True},
@@ -169,10 +182,73 @@ def resolve_reports(actor: User, post: Post, outcome: str, reason: str | None = 
             db.session.flush()
             board.recount_after_change(post)
             events.post_visibility_changed.send(post, hidden=False)
-        record(actor, "dismiss_reports", post, reason=reason,
-               before={"open_reports": len(reports)}, after={"open_reports": 0})
+        if not warn:
+            record(actor, "dismiss_reports", post, reason=reason,
+                   before={"open_reports": len(reports)}, after={"open_reports": 0})
     db.session.flush()
     return len(reports)
+
+
+# What a resolved report did, as the reporter is told it.
+RESOLVE_OUTCOMES = {
+    "hide": "Moderators hid the post you reported.",
+    "hide_warn": "Moderators hid the post you reported and warned its author.",
+    "warn": "Moderators warned the author of the post you reported.",
+    "dismiss": "Moderators looked at the post you reported and left it as it is.",
+}
+
+
+def _notifier():
+    """forum.notify's notify(), once that feature is there (None before)."""
+    try:
+        from ..notify.services import notify
+    except ImportError:
+        return None
+    return notify
+
+
+def _tell_reporters(actor: User, post: Post, reports: list[Report], outcome: str) -> None:
+    if (notify := _notifier()) is None:
+        return
+    for report in reports:
+        notify(report.reporter_id, "report_resolved", actor_id=actor.id,
+               topic_id=post.topic_id, post_id=post.id, text=RESOLVE_OUTCOMES[outcome])
+
+
+def warn_member(actor: User, post: Post, reason: str | None, *,
+                before: dict[str, Any] | None = None,
+                after: dict[str, Any] | None = None) -> ModerationAction:
+    """Warn a post's author: one "warn" record about them, which they are shown (a notice on
+    their next page, and /moderation/warnings)."""
+    require(actor, "warn_member", post.author)
+    if not (reason or "").strip():
+        raise Invalid("Give a reason for the warning: the author will see it.", "reason")
+    return record(actor, "warn", post, reason=reason, before=before or {"warned": False},
+                  after=after or {"warned": True})
+
+
+def warnings_for(member: User, limit: int = 50) -> list[ModerationAction]:
+    """The warnings a member was given, newest first (for their own page)."""
+    return list(db.session.scalars(
+        select(ModerationAction).where(ModerationAction.subject_user_id == member.id,
+                                       ModerationAction.action == "warn")
+        .order_by(ModerationAction.id.desc()).limit(limit)))
+
+
+def latest_warning_id_query(member_id: int):
+    """The id of the newest warning about a member (or 0), as a scalar subquery."""
+    return select(func.coalesce(func.max(ModerationAction.id), 0)).where(
+        ModerationAction.subject_user_id == member_id,
+        ModerationAction.action == "warn").scalar_subquery()
+
+
+def latest_warning(member: User, seen_id: int = 0) -> ModerationAction | None:
+    """The newest warning about this member after the one they last dismissed (one query)."""
+    return db.session.scalar(
+        select(ModerationAction).where(ModerationAction.subject_user_id == member.id,
+                                       ModerationAction.action == "warn",
+                                       ModerationAction.id > seen_id)
+        .order_by(ModerationAction.id.desc()).limit(1))
 
 
 def set_role(actor: User, member: User, role: Role, reason: str | None = None) -> None:

@@ -6,8 +6,9 @@ import io
 from datetime import datetime, time
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   url_for)
+                   session, url_for)
 from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
 
 from ..accounts import services as account_services
 from ..accounts.models import Role
@@ -19,10 +20,10 @@ from ..errors import Invalid, keeps_input
 from ..extensions import db
 from ..handlers import complete
 from ..permissions import require
-from ..urls import page_arg
-from . import queries, services
-from .forms import (LogFilterForm, ModerationForm, MoveForm, PinForm, RenameForm, ReportForm,
-                    ResolveForm, RoleForm, SuspendForm)
+from ..urls import page_arg, safe_next
+from . import approval, queries, services
+from .forms import (DecisionForm, LogFilterForm, ModerationForm, MoveForm, PinForm,
+                    RenameForm, ReportForm, ResolveForm, RoleForm, SuspendForm)
 
 bp = Blueprint("moderation", __name__)
 
@@ -121,6 +122,92 @@ def resolve(post_id: int):
     else:
         flash("Choose what to do with the reports.", "info")
     return redirect(url_for("moderation.queue"))
+
+
+def _decision_form(post_id: int, **kwargs) -> DecisionForm:
+    return DecisionForm(prefix=f"post-{post_id}", **kwargs)
+
+
+def _approval_page(failed=None):
+    """The approval queue; `failed` is a form sent back with its errors and typed text."""
+    items = approval.pending_posts()
+    forms = {post.id: _decision_form(post.id, formdata=None) for post in items}
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    return render_template("moderation/approval.html", items=items, forms=forms,
+                           form=failed[1] if failed else None)
+
+
+@bp.get("/moderation/approval")
+@login_required
+def approval_queue():
+    require(current_user, "approve_posts")
+    return _approval_page()
+
+
+@bp.post("/moderation/approval/<id:post_id>")
+@login_required
+@keeps_input
+def approval_decide(post_id: int):
+    require(current_user, "approve_posts")
+    post = visible_post(post_id)
+    form = _decision_form(post.id)
+    if form.validate_on_submit():
+        def save():
+            if form.decision.data == "approve":
+                approval.approve_post(current_user, post, form.reason.data)
+                return url_for("moderation.approval_queue"), "The post is approved and public."
+            approval.reject_post(current_user, post, form.reason.data)
+            return (url_for("moderation.approval_queue"),
+                    "The post is rejected. It stays hidden; its author sees your reason.")
+        if done := complete(form, save):
+            return done
+    if not post.awaiting_approval:  # dealt with meanwhile: nothing to show it again for
+        flash("This post has already been dealt with.", "info")
+        return redirect(url_for("moderation.approval_queue"))
+    return _approval_page((post.id, form))
+
+
+@bp.get("/moderation/warnings")
+@login_required
+def warnings():
+    """A member's own warnings from moderators."""
+    return render_template("moderation/approval_warnings.html",
+                           rows=services.warnings_for(current_user))
+
+
+@bp.post("/moderation/warnings/seen")
+@login_required
+def warnings_seen():
+    """Dismiss the warning notice (until a newer warning comes)."""
+    latest = services.latest_warning(current_user)
+    session["warning_seen"] = latest.id if latest else 0
+    return redirect(safe_next(request.form.get("next"), url_for("moderation.warnings")))
+
+
+@bp.app_context_processor
+def _warning_notice():
+    """unseen_warning() for base.html: the newest warning this member has not dismissed.
+    Called only on pages shown to a logged-in person; one query."""
+    def unseen_warning():
+        if not current_user.is_authenticated:
+            return None
+        seen = session.get("warning_seen", 0)
+        latest = account_services.session_facts().get("latest_warning_id")
+        if latest is not None and latest <= seen:  # known with the member: nothing new
+            return None
+        try:
+            return services.latest_warning(current_user, seen)
+        except OperationalError:  # the 503 page, while the database is not answering
+            return None
+    return {"unseen_warning": unseen_warning}
+
+
+@account_services.session_fact("latest_warning_id")
+def _latest_warning_with_the_member(user_id: int):
+    """The newest warning's id, loaded with the member: the warning itself is loaded only
+    when there is one they have not dismissed."""
+    return services.latest_warning_id_query(user_id)
 
 
 def _member_or_404(name: str):
