@@ -57,6 +57,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .feeds.views import bp as feeds_bp
     from .errors import register_error_handlers
     from .ratelimit import rate_limits
+    from .pagecache import page_cache
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -65,6 +66,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.user_loader(account_services.load_session_user)
     views.init_app(app)
+    page_cache.init_app(app)
     rate_limits.init_app(app)
     templating.init_app(app)
     app.register_blueprint(board_bp)

@@ -41,6 +41,8 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Visitors' pages are kept this many seconds per worker (forum/pagecache.py); 0 = off.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "10"))
     # Rate limits: storage shared by all workers (Redis when REDIS_URL is set).
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
@@ -84,6 +86,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    PAGE_CACHE_SECONDS = 0  # tests of the cache turn it on
     RATELIMIT_ENABLED = False  # tests of the limits turn them on
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"

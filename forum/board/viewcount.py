@@ -11,7 +11,7 @@ import threading
 import time
 from collections import Counter
 
-from flask import Flask
+from flask import Flask, g, has_request_context
 from sqlalchemy import update
 
 from ..extensions import db
@@ -31,6 +31,8 @@ class ViewCounter:
         atexit.register(self._flush_at_exit)
 
     def record(self, topic_id: int) -> None:
+        if has_request_context():  # a cached copy of this page still counts its views
+            g.viewed_topic = topic_id
         with self._lock:
             self._pending[topic_id] += 1
 

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..markup import stored
 from ..notify import queries as notify_queries
 from ..notify import reading as notify_reading
-from ..permissions import require
+from ..permissions import can, require
 from ..urls import page_arg
 from ..polls import queries as poll_queries
 from ..polls import services as poll_services
@@ -83,9 +83,13 @@ def topic(topic_id: int, slug: str | None = None):
                            posts=posts, by_helpful=by_helpful, following=following,
                            helpful=poll_services.helpful_marks(current_user, posts),
                            poll=poll, **(poll_context(poll) if poll else {}),
-                           vote_form=VoteForm(poll=poll, formdata=None) if poll else None,
+                           # Forms (and so CSRF tokens in the session) only for those who
+                           # can use them: a visitor's page stays the same for every visitor.
+                           vote_form=VoteForm(poll=poll, formdata=None)
+                           if poll and can(current_user, "vote_poll", poll) else None,
                            views=topic.view_count + views.pending(topic.id),
-                           form=ReplyForm(formdata=None))
+                           form=ReplyForm(formdata=None) if can(current_user, "reply", topic)
+                           else None)
 
 
 @bp.get("/p/<id:post_id>")
