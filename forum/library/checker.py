@@ -9,6 +9,7 @@ transaction at the end, so the network is never waited on while holding a databa
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -59,13 +60,23 @@ async def _check_all(targets: list[tuple[int, str]], timeout: float,
                                       for link_id, url in targets))
 
 
+def _in_own_loop(targets: list[tuple[int, str]], timeout: float,
+                 concurrency: int) -> list[Result]:
+    """Run the checks on an event loop of their own, in a thread of their own: the caller's
+    thread may already be running a loop (a test harness, an async server), where
+    asyncio.run() is refused."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="check-links") as pool:
+        return pool.submit(lambda: asyncio.run(_check_all(targets, timeout, concurrency))
+                           ).result()
+
+
 def check_links(*, timeout: float = 10.0, concurrency: int = 8) -> tuple[int, int, int]:
     """Check every link and record the outcome. Returns (checked, broken, skipped)."""
     rows = db.session.execute(select(LinkEntry.id, LinkEntry.url)).all()
     targets = [(link_id, url) for link_id, url in rows
                if not url.startswith(PLACEHOLDER_PREFIX)]
     db.session.commit()  # end the read transaction before the slow part
-    results = asyncio.run(_check_all(targets, timeout, concurrency)) if targets else []
+    results = _in_own_loop(targets, timeout, concurrency) if targets else []
     now = clock.now()
     for result in results:
         db.session.execute(update(LinkEntry).where(LinkEntry.id == result.link_id).values(

@@ -118,3 +118,21 @@ def test_a_link_that_works_again_is_no_longer_flagged(app, make, site):
     with app.app_context():
         link = db.session.get(LinkEntry, link_id)
         assert (link.health, link.status_code, link.check_error) == (LinkHealth.OK, 200, None)
+
+
+def test_check_links_works_where_an_event_loop_is_already_running(app, make, site):
+    """The command can be called from code that is itself inside an event loop (as the test
+    suite is once the browser tests have started): it brings its own loop."""
+    import asyncio
+
+    from forum.library.checker import check_links
+    staff = make.user(role=Role.STAFF)
+    with app.app_context():
+        library.create_link(db.session.get(User, staff.id), library.LinkData(
+            title="Fine", url=site + "/ok", annotation="Works."))
+        db.session.commit()
+
+    async def inside_a_loop():
+        with app.app_context():
+            return check_links(timeout=2)
+    assert asyncio.run(inside_a_loop()) == (1, 0, 0)
