@@ -363,3 +363,21 @@ def test_comments_on_an_article_are_invited_as_replies(client, make, login, app)
     plain = make.topic()
     assert '<h2 id="reply-title">Reply to this topic</h2>' in client.get(
         f"/t/{plain.id}-{plain.slug}").text
+
+
+def test_articles_and_links_are_marked_as_staff_content_in_their_forum(client, make, app):
+    from forum.library import services as library
+    from tests.articles.helpers import write
+    staff = make.user(role=Role.STAFF)
+    article = write(app, staff)
+    with app.app_context():
+        link = library.create_link(db.session.get(User, staff.id), library.LinkData(
+            title="A useful report", url="https://www.example.com/report",
+            annotation="Worth reading."))
+        db.session.commit()
+        link_forum = link.topic.forum.slug
+    listing = client.get("/f/articles").text
+    assert article.title in listing
+    assert '<span class="badge staff-badge">Staff article</span>' in listing
+    assert '<span class="badge staff-badge">Staff pick</span>' in client.get(
+        f"/f/{link_forum}").text
