@@ -4,8 +4,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import flash, redirect
+from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from . import markup
 from .errors import Invalid
 from .extensions import db
 
@@ -26,3 +29,15 @@ def complete(form, save: Callable[[], tuple[str, str]]) -> Response | None:
     db.session.commit()
     flash(message, "success")
     return redirect(url)
+
+
+def preview_or_save(form, save: Callable[[], tuple[str, str]],
+                    action: str | None = None) -> tuple[Markup | None, Response | None]:
+    """The end of every form with a body and a Preview button: Preview shows the text as it
+    will be stored; otherwise, unless the person is over the rate limit for `action` (if
+    given), complete() saves and redirects. Returns (preview, response)."""
+    if form.preview.data:
+        return markup.stored(markup.render(form.body.data)), None
+    if action and form.throttled(action, f"user:{current_user.id}"):
+        return None, None
+    return None, complete(form, save)

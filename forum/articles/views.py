@@ -4,17 +4,16 @@ import threading
 import time
 
 import click
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
-from ..board import services as board
 from ..board.access import visible_topic
 from ..board.links import topic_url
 from ..board.models import TopicKind
 from ..errors import keeps_input
 from ..extensions import db
-from ..handlers import complete
-from ..markup import excerpt, stored
+from ..handlers import preview_or_save
+from ..markup import excerpt
 from ..permissions import can, require
 from ..urls import page_arg
 from . import queries, services
@@ -59,15 +58,6 @@ def series(slug: str):
                            parts=queries.series_parts(series))
 
 
-def _save(form: ArticleForm, save):
-    """Preview, or (unless over the rate limit) save and redirect. Returns (preview, done)."""
-    if form.preview.data:
-        return stored(board.preview(form.body.data)), None
-    if form.throttled("topic", f"user:{current_user.id}"):
-        return None, None
-    return None, complete(form, save)
-
-
 @bp.route("/articles/new", methods=["GET", "POST"])
 @login_required
 @keeps_input
@@ -80,7 +70,7 @@ def new():
         def save():
             topic = services.create_article(current_user, form.data_for_service())
             return topic_url(topic), _saved_message(topic)
-        preview, done = _save(form, save)
+        preview, done = preview_or_save(form, save, "topic")
         if done:
             return done
     return render_template("articles/form.html", form=form, topic=None, preview=preview)
@@ -113,7 +103,7 @@ def edit(topic_id: int):
                                               reason=form.reason.data)
             return topic_url(topic), (_saved_message(topic) if changed
                                       else "Nothing was changed.")
-        preview, done = _save(form, save)
+        preview, done = preview_or_save(form, save, "topic")
         if done:
             return done
     return render_template("articles/form.html", form=form, topic=topic, preview=preview)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..extensions import db
-from .models import Category, Forum, Pin, Post, PostRevision, Topic, TopicKind, TopicStatus
+from .models import Category, Forum, Pin, Post, PostRevision, Topic, TopicKind
 
 
 def forum_index() -> list[Category]:

@@ -260,6 +260,3 @@ def set_tags(topic: Topic, names: list[str]) -> None:
     topic.tags = [tags[slug] for slug in wanted]
     db.session.flush()
 
-
-def preview(body: str) -> str:
-    return markup.render(body)

@@ -4,9 +4,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from ..errors import keeps_input
-from ..handlers import complete
+from ..handlers import preview_or_save
 from ..extensions import db
-from ..markup import stored
 from ..notify import queries as notify_queries
 from ..notify import reading as notify_reading
 from ..permissions import can, require
@@ -23,17 +22,6 @@ from .models import TopicKind
 from .viewcount import views
 
 bp = Blueprint("board", __name__)
-
-
-def _preview_or_save(form, save, action: str):
-    """The shared end of every post form: Preview shows the rendered text; otherwise, unless
-    the person is over the rate limit for `action`, save() returns (url, message), the request
-    commits and redirects. Returns (preview, response)."""
-    if form.preview.data:
-        return stored(services.preview(form.body.data)), None
-    if form.throttled(action, f"user:{current_user.id}"):
-        return None, None
-    return None, complete(form, save)
 
 
 @bp.get("/")
@@ -119,7 +107,7 @@ def new_topic():
                 return topic_url(topic), ("Your topic has been saved. A moderator will look "
                                           "at it before others can see it.")
             return topic_url(topic), "Your topic has been posted."
-        preview, done = _preview_or_save(form, save, "topic")
+        preview, done = preview_or_save(form, save, "topic")
         if done:
             return done
     return render_template("board/new_topic.html", form=form, forum=chosen, preview=preview)
@@ -140,7 +128,7 @@ def reply(topic_id: int):
                 return post_url(post), ("Your reply has been saved. A moderator will look at "
                                         "it before others can see it.")
             return post_url(post), "Your reply has been posted."
-        preview, done = _preview_or_save(form, save, "reply")
+        preview, done = preview_or_save(form, save, "reply")
         if done:
             return done
     return render_template("board/reply.html", topic=topic, form=form, preview=preview)
@@ -163,7 +151,7 @@ def edit_post(post_id: int):
                                          title=form.title.data if post.is_opening else None)
             return post_url(post), ("Your changes have been saved." if changed
                                     else "Nothing was changed.")
-        preview, done = _preview_or_save(form, save, "reply")
+        preview, done = preview_or_save(form, save, "reply")
         if done:
             return done
     return render_template("board/edit.html", post=post, form=form, preview=preview)

@@ -4,8 +4,7 @@ from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..errors import keeps_input
-from ..handlers import complete
-from ..markup import render, stored
+from ..handlers import preview_or_save
 from ..permissions import require
 from . import services
 from .forms import PageForm
@@ -37,16 +36,14 @@ def edit(slug: str):
                     body=page.body_source if page else "")
     preview = None
     if form.validate_on_submit():
-        if form.preview.data:
-            preview = stored(render(form.body.data))
-        else:
-            def save():
-                _, changed = services.save_page(current_user, slug, form.title.data,
-                                                form.body.data, reason=form.reason.data)
-                return (url_for("pages.page", slug=slug),
-                        "The page has been saved." if changed else "Nothing was changed.")
-            if done := complete(form, save):
-                return done
+        def save():
+            _, changed = services.save_page(current_user, slug, form.title.data,
+                                            form.body.data, reason=form.reason.data)
+            return (url_for("pages.page", slug=slug),
+                    "The page has been saved." if changed else "Nothing was changed.")
+        preview, done = preview_or_save(form, save)
+        if done:
+            return done
     return render_template("pages/edit.html", slug=slug, page=page, form=form,
                            preview=preview, default_title=services.SITE_PAGES[slug])
 
