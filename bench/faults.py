@@ -40,34 +40,7 @@ import httpx  # noqa: E402
 
 from bench.mixed import (DEFAULT_URL, RESULTS, Tally, Targets, check, run_load,  # noqa: E402
                          serve, summarise)
-from bench.run import free_port  # noqa: E402
-
-
-class Redis:
-    """A private redis-server on a free port, started and stopped by this script only."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
+from bench.run import Redis, free_port  # noqa: E402
 
 
 class Proxy:
@@ -92,13 +65,13 @@ class Proxy:
     def down(self) -> None:
         listener, self.listener = self.listener, None
         if listener is not None:
+            # Shut down before closing: a socket closed while another thread waits in
+            # accept() (or recv()) stays open on Linux, and kept accepting connections.
+            _shut(listener)
             listener.close()
         with self.lock:
             for sock in self.sockets:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+                _shut(sock)
                 sock.close()
             self.sockets.clear()
 
@@ -124,12 +97,20 @@ class Proxy:
                 sink.sendall(data)
         except OSError:
             pass
-        finally:
-            for sock in (source, sink):
+        finally:  # one side has gone: end the other too (a PostgreSQL backend left open
+            for sock in (source, sink):  # would keep a dead client's transaction and locks)
+                _shut(sock)
                 try:
                     sock.close()
                 except OSError:
                     pass
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def restart_postgresql() -> None:

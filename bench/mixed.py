@@ -39,7 +39,7 @@ import httpx  # noqa: E402
 import psycopg  # noqa: E402
 
 from bench.checks import counter_mismatches, missing_writes  # noqa: E402
-from bench.generate import BENCH_PASSWORD, COMMON_WORD  # noqa: E402
+from bench.generate import BENCH_ARGON2, BENCH_PASSWORD, COMMON_WORD  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"
@@ -277,12 +277,19 @@ def summarise(tally: Tally, elapsed: float, checked: dict) -> dict:
                       "p99_ms": round(sorted(values)[int(len(values) * 0.99) - 1]
                                       if len(values) >= 100 else max(values), 1)}
                for kind, values in tally.latencies.items() if values}
+    # Every request here is a logged-in member's: their latency over all of them.
+    everything = sorted(v for values in tally.latencies.values() for v in values)
+    member = {"count": len(everything),
+              "p50_ms": round(statistics.median(everything), 1) if everything else None,
+              "p99_ms": round(everything[max(int(len(everything) * 0.99) - 1, 0)], 1)
+              if everything else None}
     statuses = {str(k): v for k, v in sorted(tally.statuses.items(), key=str)}
     total = sum(tally.statuses.values())
     five_xx = sum(v for k, v in tally.statuses.items() if isinstance(k, int) and k >= 500)
     return {"seconds": round(elapsed, 1), "requests": total,
             "requests_per_second": round(total / elapsed, 1) if elapsed else 0,
-            "statuses": statuses, "5xx": five_xx, "latency": latency,
+            "statuses": statuses, "5xx": five_xx, "member_latency": member,
+            "latency": latency,
             "writes_by_kind": dict(Counter(w["kind"] for w in tally.writes)),
             "acknowledged_writes": checked["acknowledged"], "lost_writes": checked["lost"],
             "counter_mismatches": checked["counter_mismatches"],
@@ -292,9 +299,11 @@ def summarise(tally: Tally, elapsed: float, checked: dict) -> dict:
 def serve(database_url: str, extra_env: dict | None = None, log: str = "gunicorn-mixed.log"):
     """gunicorn serving bench.app:app (rate limits raised) with the README's settings."""
     from bench.run import Server
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-secret",
+    env = {**os.environ, **BENCH_ARGON2, "DATABASE_URL": database_url,
+           "SECRET_KEY": "bench-secret",
            "FORUM_INSTANCE_PATH": tempfile.mkdtemp(prefix="forum-bench-instance-"),
-           "PYTHONPATH": str(ROOT), "VIEW_FLUSH_SECONDS": "5", **(extra_env or {})}
+           "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1", "VIEW_FLUSH_SECONDS": "5",
+           **(extra_env or {})}
     if not (extra_env or {}).get("REDIS_URL"):
         env.pop("REDIS_URL", None)
     RESULTS.mkdir(exist_ok=True)

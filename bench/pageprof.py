@@ -1,9 +1,12 @@
 """One page in-process: time it, list its SQL with timings, or profile it (cProfile).
 
-    .venv/bin/python bench/pageprof.py /f/some-forum [--repeat 20] [--sql] [--profile]
+    python bench/pageprof.py /f/some-forum [--repeat 20] [--sql] [--profile] [--member]
 
 Uses $BENCH_DATABASE_URL (default: the forum_bench database) and the Flask test client, so
-what it shows is the application's own cost, without gunicorn or the network.
+what it shows is the application's own cost, without gunicorn or the network. The page cache
+is off (every request renders, as for the first visitor after a write); --member measures
+the page for a member logged in through the form (the first ordinary member, or the one
+whose e-mail follows).
 """
 from __future__ import annotations
 
@@ -28,19 +31,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--sql", action="store_true", help="list each statement and its time")
     parser.add_argument("--profile", action="store_true", help="cProfile, top 30 by own time")
+    parser.add_argument("--member", nargs="?", const="auto", metavar="EMAIL",
+                        help="as a logged-in member (default: the first ordinary member)")
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"))
     args = parser.parse_args()
     from sqlalchemy import event
 
-    from forum import create_app
+    from bench.run import bench_app, bench_members, member_client
     from forum.config import normalise_database_url
     from forum.extensions import db
-    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(args.database_url),
-                      "SECRET_KEY": "bench", "VIEW_FLUSH_SECONDS": 3600})
+    database_url = normalise_database_url(args.database_url)
+    app = bench_app(database_url)
     with app.app_context():
         engine = db.engine
     client = app.test_client()
+    if args.member:
+        email = bench_members(database_url, 1)[0][1] if args.member == "auto" else args.member
+        client = member_client(app, email)
+        if client is None:
+            parser.error(f"{email} could not log in")
     status = client.get(args.path).status_code
     statements: list[tuple[float, str]] = []
 
@@ -55,23 +65,29 @@ def main() -> None:
     event.remove(engine, "before_cursor_execute", before)
     event.remove(engine, "after_cursor_execute", after)
     profiler = cProfile.Profile() if args.profile else None
-    times = []
+    times, cpu = [], []
     for _ in range(args.repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         client.get(args.path)
         if profiler:
             profiler.disable()
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    # CPU time of this process: the application's own work, which waiting for the database
+    # or for a core on a busy machine does not inflate the way it does the wall time.
     print(f"{args.path}: status {status}, {len(statements)} queries "
           f"({sum(ms for ms, _ in statements):.1f} ms of SQL), median "
-          f"{statistics.median(times):.1f} ms, max {max(times):.1f} ms over {args.repeat}")
+          f"{statistics.median(times):.1f} ms (CPU {statistics.median(cpu):.1f} ms), "
+          f"max {max(times):.1f} ms over {args.repeat}")
     if args.sql:
         for ms, statement in statements:
             print(f"  {ms:7.2f} ms  {' '.join(statement.split())[:200]}")
     if profiler:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(30)
+        stats.sort_stats("cumulative").print_stats(40)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,29 @@
-"""Load benchmark: the forum under gunicorn against a baseline Flask app, measured with wrk.
+"""Load benchmark: the forum under gunicorn against a baseline Flask app, measured with wrk,
+for visitors (page cache on, page cache off) and for logged-in members, in one run.
 
     make bench-data   # once: bench/generate.py fills $BENCH_DATABASE_URL (1,000,000 posts)
     make bench        # this script
-    .venv/bin/python bench/run.py [--seconds 10] [--connections 16] [--only index,topic]
+    python bench/run.py [--seconds 5] [--connections 16] [--members 64]
+                        [--only index,topic] [--modes visitor,nocache,member]
 
 Both apps are served by gunicorn with the README's production settings (GUNICORN_ARGS) in
-the same run; each page gets `wrk -c16 -d<seconds>s --latency`. The baseline is measured
-before and after the forum pages and their mean is the reference, so each page's ratio to it
-stays meaningful on a noisy shared machine. SQL queries per request are counted in-process
-(a SQLAlchemy before_cursor_execute listener around one request of each page). Worker RSS
-is read from /proc after the run. Results: bench/results/latest.md and latest.json.
+the same run. The forum is served twice, one after the other: with the visitors' page cache
+(PAGE_CACHE_SECONDS=10, the default) for the "visitor (cached)" column, then with it off for
+"visitor (cache off)" and "member". Members: --members distinct members (64) log in through
+the real log-in form (CSRF token and all); wrk then spreads each page's requests over their
+cookies (bench/members.lua). Each page gets `wrk -c16 -d<seconds>s --latency` per column.
+The baseline is measured before and after the forum pages and their mean is the reference,
+so each page's ratio to it stays meaningful on a noisy shared machine.
+
+In-process, for the visitor (cache off) and one member: SQL statements of one request
+(a before_cursor_execute listener) and the median time through the Flask test client. Worker
+RSS is read from /proc after the run. Every gunicorn writes its log to
+bench/results/gunicorn-<name>.log (`.ci/check-crashes` fails on a crashed worker in any of
+them). Results: bench/results/latest.md and latest.json.
+
+The forum servers get REDIS_URL pointing at a private redis-server on a free port (started
+and stopped here, never the shared 6379), as production has one: the visitors' page cache
+and the kept post lists live there (--no-redis leaves it out).
 
 A page whose feature is not built yet (404) is reported "not available", not a failure.
 """
@@ -26,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -36,15 +51,36 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
 
-from bench.generate import COMMON_WORD, RARE_WORD  # noqa: E402
+from bench.generate import BENCH_ARGON2, BENCH_PASSWORD, COMMON_WORD, RARE_WORD  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+MEMBERS_LUA = ROOT / "bench" / "members.lua"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 # The README's production command: `gunicorn --workers 4 --bind 127.0.0.1:8000 wsgi:app`.
 GUNICORN_ARGS = ["--workers", "4"]
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"
+# The production app with rate limits raised (bench/app.py): 64 members log in from one
+# address, which the log-in limit would otherwise (rightly) refuse.
+FORUM_APP = "bench.app:app"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+MODES = ("visitor", "nocache", "member")
+MODE_TITLES = {"visitor": "visitor (cached)", "nocache": "visitor (cache off)",
+               "member": "member"}
 
-TARGETS = {"ratio": 0.5, "p99_ms": 50.0, "deep_over_first": 1.10, "rss_mb": 150.0}
+TARGETS = {"visitor_ratio": 0.5, "nocache_ratio": 0.25, "member_ratio": 0.25,
+           "p99_ms": 50.0, "deep_over_first": 1.10, "rss_mb": 150.0,
+           # in-process medians for a member, ms (issue 15)
+           "in_process_ms": {"index": 3.0, "forum page": 3.0, "topic page 1": 5.0,
+                             "topic deepest": 5.0, "search": 10.0}}
+
+
+def gunicorn() -> str:
+    """The gunicorn next to this interpreter (a worktree has no .venv of its own)."""
+    for candidate in (ROOT / ".venv" / "bin" / "gunicorn",
+                      Path(sys.executable).parent / "gunicorn"):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("gunicorn") or "gunicorn"
 
 
 def free_port() -> int:
@@ -53,10 +89,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def pages(database_url: str) -> list[tuple[str, str]]:
-    """(name, path) of every page the issue lists, found in the generated data."""
-    conninfo = database_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(conninfo) as conn:
+def conninfo(database_url: str) -> str:
+    return database_url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def pages(database_url: str) -> list[tuple[str, str, bool]]:
+    """(name, path, members only) of every page the issue lists, found in the data."""
+    with psycopg.connect(conninfo(database_url)) as conn:
         big_id, big_slug, big_posts = conn.execute(
             "SELECT id, slug, post_count FROM topics ORDER BY post_count DESC LIMIT 1").fetchone()
         forum_slug = conn.execute(
@@ -66,29 +105,66 @@ def pages(database_url: str) -> list[tuple[str, str]]:
     last = -(-big_posts // 25)
     topic = f"/t/{big_id}-{big_slug}"
     return [
-        ("index", "/"),
-        ("forum page", f"/f/{forum_slug}"),
-        ("topic page 1 (big topic)", topic),
-        ("topic last page (big topic)", f"{topic}?page={last}"),
-        ("topic deepest full page", f"{topic}?page={big_posts // 25}"),
-        ("articles", "/articles"),
-        ("library", "/library"),
-        (f"search common ({COMMON_WORD})", f"/search?q={COMMON_WORD}"),
-        (f"search rare ({RARE_WORD})", f"/search?q={RARE_WORD}"),
-        ("profile", f"/u/{quote(member)}"),
+        ("index", "/", False),
+        ("forum page", f"/f/{forum_slug}", False),
+        ("topic page 1 (big topic)", topic, False),
+        ("topic last page (big topic)", f"{topic}?page={last}", False),
+        ("topic deepest full page", f"{topic}?page={big_posts // 25}", False),
+        ("articles", "/articles", False),
+        ("library", "/library", False),
+        (f"search common ({COMMON_WORD})", f"/search?q={COMMON_WORD}", False),
+        (f"search rare ({RARE_WORD})", f"/search?q={RARE_WORD}", False),
+        ("profile", f"/u/{quote(member)}", False),
+        ("notifications", "/notifications", True),
+        ("settings", "/settings", True),
     ]
 
 
+def bench_members(database_url: str, count: int) -> list[tuple[int, str]]:
+    """(id, e-mail) of `count` ordinary members in good standing (all have BENCH_PASSWORD)."""
+    with psycopg.connect(conninfo(database_url)) as conn:
+        return conn.execute(
+            "SELECT id, email FROM users WHERE role = 'member' AND suspended_until IS NULL "
+            "ORDER BY id LIMIT %s", (count,)).fetchall()
+
+
+class Redis:
+    """A private redis-server on a free port, started and stopped by this script only."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
 class Server:
-    """gunicorn serving `target` on a free port until stopped."""
+    """gunicorn serving `target` on a free port until stopped; its output goes to `log`."""
 
     def __init__(self, target: str, env: dict[str, str], log: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log
         self.log = log.open("w")
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), *GUNICORN_ARGS, "--bind",
-             f"127.0.0.1:{self.port}", target],
+            [gunicorn(), *GUNICORN_ARGS, "--bind", f"127.0.0.1:{self.port}", target],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -99,6 +175,7 @@ class Server:
                 if self.process.poll() is not None:
                     raise RuntimeError(f"gunicorn {target} exited; see {log}") from None
                 time.sleep(0.3)
+        self.stop()
         raise RuntimeError(f"gunicorn {target} did not start; see {log}")
 
     def worker_rss_mb(self) -> list[float]:
@@ -116,6 +193,7 @@ class Server:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(timeout=20)
         self.log.close()
 
 
@@ -124,9 +202,15 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(url: str, seconds: int, connections: int) -> dict:
-    out = subprocess.run([WRK, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                          "--latency", url], capture_output=True, text=True, check=True).stdout
+def wrk(url: str, seconds: int, connections: int, cookies: Path | None = None) -> dict:
+    """One wrk run; with `cookies`, each request carries the next member's cookies."""
+    command = [WRK, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+               "--latency"]
+    if cookies is not None:
+        command += ["-s", str(MEMBERS_LUA), url, "--", str(cookies)]
+    else:
+        command.append(url)
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, re.M))
     if "50" not in latency or "99" not in latency:
         raise RuntimeError(f"wrk gave no latency distribution for {url}:\n{out}")
@@ -139,61 +223,132 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
             "socket_errors": sockets.group(1) if sockets else ""}
 
 
-def in_process(database_url: str, paths: list[str], repeat: int = 5) -> dict[str, dict]:
-    """For each page: SQL statements of one request (a before_cursor_execute listener) and
-    the median time of `repeat` requests through the Flask test client, taken round-robin
-    so that load from elsewhere on the machine falls on every page alike."""
+def log_in(base_url: str, email: str) -> str:
+    """Log one member in through the real form; returns their Cookie header. The redirect
+    after logging in is followed, so the flash message is spent and later pages get the
+    session as it stays."""
+    with httpx.Client(base_url=base_url, timeout=60, follow_redirects=False) as client:
+        page = client.get("/login")
+        token = TOKEN.search(page.text)
+        response = client.post("/login", data={
+            "csrf_token": token.group(1) if token else "", "login": email,
+            "password": BENCH_PASSWORD})
+        if response.status_code != 302:
+            raise RuntimeError(f"log-in of {email} answered {response.status_code}")
+        client.get(response.headers["location"])
+        return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+
+def log_in_members(base_url: str, members: list[tuple[int, str]], path: Path) -> int:
+    """Log every member in (a few at a time: each costs an argon2 check) and write their
+    cookies to `path`, one member a line. Returns how many logged in."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        cookies = list(pool.map(lambda m: log_in(base_url, m[1]), members))
+    path.write_text("\n".join(cookies) + "\n")
+    return len(cookies)
+
+
+def check_member_page(base_url: str, path: str, cookie: str) -> int:
+    """A member's page must answer 200 and show them logged in (a redirect to the log-in
+    form would make a member run measure something else)."""
+    response = httpx.get(base_url + path, headers={"Cookie": cookie}, timeout=60)
+    if response.status_code == 200 and "/logout" not in response.text:
+        raise RuntimeError(f"{path}: the member cookie does not log in")
+    return response.status_code
+
+
+def bench_app(database_url: str):
+    """The production app for in-process measurements: page cache off (every request
+    renders), rate limits raised, the benchmark's argon2 settings."""
     os.environ.setdefault("FORUM_INSTANCE_PATH", tempfile.mkdtemp(prefix="forum-bench-"))
+    from bench.app import RAISED_LIMITS
+    from forum import create_app
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
+                       "VIEW_FLUSH_SECONDS": 3600, "PAGE_CACHE_SECONDS": 0,
+                       # one process: its own memory may keep the post lists
+                       "POST_LIST_CACHE_LOCAL": True,
+                       "RATE_LIMITS": RAISED_LIMITS,
+                       **{key: int(value) for key, value in BENCH_ARGON2.items()}})
+
+
+def member_client(app, email: str):
+    """A test client logged in as `email` through the log-in form, or None."""
+    client = app.test_client()
+    token = TOKEN.search(client.get("/login").get_data(as_text=True))
+    answer = client.post("/login", data={"csrf_token": token.group(1) if token else "",
+                                         "login": email, "password": BENCH_PASSWORD})
+    if answer.status_code != 302:
+        return None
+    client.get("/")  # spend the flash message
+    return client
+
+
+def in_process(database_url: str, paths: list[str], member_email: str | None,
+               repeat: int = 7) -> dict[str, dict]:
+    """For each page, as a visitor (page cache off) and as one member (logged in through the
+    form): SQL statements of one request (a before_cursor_execute listener) and the median
+    time of `repeat` requests through the Flask test client, taken round-robin so that load
+    from elsewhere on the machine falls on every page alike."""
     from sqlalchemy import event
 
-    from forum import create_app
     from forum.extensions import db
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
-                      "VIEW_FLUSH_SECONDS": 3600})
+    app = bench_app(database_url)
     with app.app_context():
         engine = db.engine
-    client = app.test_client()
-    found: dict[str, dict] = {}
+    clients = {"nocache": app.test_client()}
+    member = member_client(app, member_email) if member_email else None
+    if member is not None:
+        clients["member"] = member
+    found: dict[tuple[str, str], dict] = {}
     for path in paths:
-        try:
-            client.get(path)  # warm: connection pool, template cache
-        except Exception:
-            pass
-        statements: list[str] = []
+        for mode, client in clients.items():
+            try:
+                client.get(path)  # warm: connection pool, template cache, read mark
+            except Exception:
+                pass
+            statements: list[str] = []
 
-        def count(conn, cursor, statement, *args):
-            statements.append(statement)
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            status = client.get(path).status_code
-        except Exception:  # a half-built page may fail in-process too: no count
-            status = 500
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        found[path] = {"queries": len(statements) if status == 200 else None, "times": []}
+            def count(conn, cursor, statement, *args):
+                statements.append(statement)
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                status = client.get(path).status_code
+            except Exception:  # a half-built page may fail in-process too: no count
+                status = 500
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+            found[mode, path] = {"queries": len(statements) if status == 200 else None,
+                                 "times": [], "cpu": []}
     for _ in range(repeat):
-        for path in paths:
-            if found[path]["queries"] is None:
+        for (mode, path), item in found.items():
+            if item["queries"] is None:
                 continue
-            start = time.perf_counter()
-            client.get(path)
-            found[path]["times"].append((time.perf_counter() - start) * 1000)
+            start, start_cpu = time.perf_counter(), time.process_time()
+            clients[mode].get(path)
+            item["times"].append((time.perf_counter() - start) * 1000)
+            item["cpu"].append((time.process_time() - start_cpu) * 1000)
     with app.app_context():
         db.engine.dispose()
-    return {path: {"queries": item["queries"],
-                   "ms": round(statistics.median(item["times"]), 1) if item["times"] else None}
-            for path, item in found.items()}
+    result: dict[str, dict] = {}
+    for (mode, path), item in found.items():
+        result.setdefault(path, {})[mode] = {
+            "queries": item["queries"],
+            "ms": round(statistics.median(item["times"]), 2) if item["times"] else None,
+            # this process's CPU: the page's own work, less inflated by a busy machine
+            "cpu_ms": round(statistics.median(item["cpu"]), 2) if item["cpu"] else None}
+    return result
 
 
-def count_queries(database_url: str, paths: list[str]) -> dict[str, dict]:
-    """in_process() in a child process: a page that crashes the interpreter (it happens, see
-    bench/README.md) loses these numbers, not the whole run."""
+def measure_in_process(database_url: str, paths: list[str],
+                       member_email: str | None) -> dict[str, dict]:
+    """in_process() in a child process: a page that crashes the interpreter (it happened,
+    see bench/README.md) loses these numbers, not the whole run."""
     import concurrent.futures
     import multiprocessing
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         try:
-            return pool.submit(in_process, database_url, paths).result()
+            return pool.submit(in_process, database_url, paths, member_email).result()
         except concurrent.futures.process.BrokenProcessPool:
             print("warning: the in-process measurement crashed; trying page by page",
                   flush=True)
@@ -201,133 +356,223 @@ def count_queries(database_url: str, paths: list[str]) -> dict[str, dict]:
     for path in paths:
         with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             try:
-                found.update(pool.submit(in_process, database_url, [path]).result())
+                found.update(pool.submit(in_process, database_url, [path],
+                                         member_email).result())
             except concurrent.futures.process.BrokenProcessPool:
-                found[path] = {"queries": None, "ms": None, "crashed": True}
+                found[path] = {"crashed": True}
     return found
 
 
+def _cell(row: dict, mode: str, key: str, fmt: str = "{:.0f}") -> str:
+    run = row["runs"].get(mode)
+    if run is None:
+        return ""
+    if run["status"] != "ok":
+        return run["status"]
+    return fmt.format(run[key])
+
+
 def table(rows: list[dict], baseline: dict, summary: dict) -> str:
-    lines = ["| page | status | req/s | p50 ms | p99 ms | SQL/request | in-process ms | "
-             "vs baseline |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-             f"| baseline (20-item template) | ok | {baseline['rps']:.0f} | "
-             f"{baseline['p50_ms']:.1f} | {baseline['p99_ms']:.1f} | 0 | | 1.00 |"]
+    lines = ["| page | visitor cached req/s | ratio | visitor cache-off req/s | ratio | "
+             "cache-off p99 ms | member req/s | ratio | member p50 ms | member p99 ms | "
+             "SQL visitor / member | in-process ms visitor / member | "
+             "in-process CPU ms visitor / member |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
+             "---: | ---: |",
+             f"| baseline (20-item template) | {baseline['rps']:.0f} | 1.00 | | | | | | | "
+             f"{baseline['p99_ms']:.1f} | 0 | | |"]
     for row in rows:
-        if row["status"] != "ok":
-            lines.append(f"| {row['name']} (`{row['path']}`) | {row['status']} | | | | | | |")
-            continue
-        lines.append(f"| {row['name']} (`{row['path']}`) | ok | {row['rps']:.0f} | "
-                     f"{row['p50_ms']} | {row['p99_ms']} | {row['queries']} | "
-                     f"{row.get('in_process_ms')} | {row['ratio']:.2f} |")
-    lines += ["", f"- forum worker RSS after the run: {summary['forum_rss_mb']} MB "
+        ip = row.get("in_process", {})
+        sql = " / ".join(str(ip.get(m, {}).get("queries", "-")) for m in ("nocache", "member"))
+        ms = " / ".join(str(ip.get(m, {}).get("ms", "-")) for m in ("nocache", "member"))
+        cpu = " / ".join(str(ip.get(m, {}).get("cpu_ms", "-")) for m in ("nocache", "member"))
+        lines.append(
+            f"| {row['name']} (`{row['path'][:40]}`) | {_cell(row, 'visitor', 'rps')} | "
+            f"{_cell(row, 'visitor', 'ratio', '{:.2f}')} | {_cell(row, 'nocache', 'rps')} | "
+            f"{_cell(row, 'nocache', 'ratio', '{:.2f}')} | "
+            f"{_cell(row, 'nocache', 'p99_ms', '{:.1f}')} | {_cell(row, 'member', 'rps')} | "
+            f"{_cell(row, 'member', 'ratio', '{:.2f}')} | "
+            f"{_cell(row, 'member', 'p50_ms', '{:.1f}')} | "
+            f"{_cell(row, 'member', 'p99_ms', '{:.1f}')} | {sql} | {ms} | {cpu} |")
+    lines += ["", f"- forum worker RSS after the runs: {summary['forum_rss_mb']} MB "
               f"(target < {TARGETS['rss_mb']:.0f} MB each); baseline workers: "
               f"{summary['baseline_rss_mb']} MB",
-              f"- big topic, time per request relative to its first page (target <= 1.10): "
-              f"last page {summary.get('last_over_first')} under wrk, "
-              f"{summary.get('last_over_first_in_process')} in-process; deepest full page "
-              f"{summary.get('deep_over_first')} under wrk, "
-              f"{summary.get('deep_over_first_in_process')} in-process",
+              f"- members logged in through the form: {summary.get('members_logged_in')}",
+              f"- big topic, member time per request relative to its first page (target "
+              f"<= 1.10): last page {summary.get('last_over_first_in_process')} in-process, "
+              f"deepest full page {summary.get('deep_over_first_in_process')} in-process",
               f"- baseline runs (before, after): {summary['baseline_runs']} req/s",
-              f"- targets missed: {', '.join(summary['missed']) or 'none'}"]
+              f"- targets missed: {'; '.join(summary['missed']) or 'none'}"]
     return "\n".join(lines)
+
+
+def judge(rows: list[dict], summary: dict) -> list[str]:
+    missed = []
+    for row in rows:
+        for mode, run in row["runs"].items():
+            if run["status"] != "ok":
+                if run["status"].startswith("error"):
+                    missed.append(f"{row['name']} ({MODE_TITLES[mode]}) {run['status']}")
+                continue
+            target = TARGETS[f"{mode}_ratio"]
+            if run["ratio"] < target:
+                missed.append(f"{row['name']} ({MODE_TITLES[mode]}) at {run['ratio']:.2f} "
+                              f"of baseline (target {target})")
+            if mode in ("member", "visitor") and run["p99_ms"] >= TARGETS["p99_ms"]:
+                missed.append(f"{row['name']} ({MODE_TITLES[mode]}) p99 {run['p99_ms']} ms")
+            if run["non_2xx"]:
+                missed.append(f"{row['name']} ({MODE_TITLES[mode]}) had {run['non_2xx']} "
+                              f"non-2xx responses")
+        ip = row.get("in_process", {})
+        if ip.get("crashed"):
+            missed.append(f"{row['name']} crashed the interpreter in-process")
+        member_ms = ip.get("member", {}).get("ms")
+        for prefix, limit in TARGETS["in_process_ms"].items():
+            if row["name"].startswith(prefix) and member_ms is not None and member_ms > limit:
+                missed.append(f"{row['name']} in-process {member_ms} ms for a member "
+                              f"(target <= {limit})")
+    if any(rss >= TARGETS["rss_mb"] for rss in summary["forum_rss_mb"]):
+        missed.append(f"worker RSS {max(summary['forum_rss_mb'])} MB")
+    for key in ("last_over_first_in_process", "deep_over_first_in_process"):
+        if summary.get(key) and summary[key] > TARGETS["deep_over_first"]:
+            missed.append(f"big topic {key.split('_over')[0]} page {summary[key]:.2f}x the "
+                          f"first page's time")
+    return missed
+
+
+def run_pages(server: Server, listed, modes, args, cookies: Path | None, rows) -> None:
+    for name, path, members_only in listed:
+        row = rows.setdefault(path, {"name": name, "path": path, "runs": {}})
+        for mode in modes:
+            if members_only and mode != "member":
+                continue
+            jar = cookies if mode == "member" else None
+            if jar is not None:
+                status = check_member_page(server.url, path, jar.read_text().split("\n")[0])
+            else:
+                status = httpx.get(server.url + path, timeout=60).status_code
+            if status == 404:
+                run = {"status": "not available"}
+            elif status != 200:
+                run = {"status": f"error {status}"}
+            else:
+                wrk(server.url + path, 1, args.connections, jar)  # warm
+                run = {"status": "ok", **wrk(server.url + path, args.seconds,
+                                             args.connections, jar)}
+            row["runs"][mode] = run
+            print(f"{name:<30} {MODE_TITLES[mode]:<20} {run['status']:<10} "
+                  f"{run.get('rps', 0):7.0f} req/s  p50 {run.get('p50_ms', '-')} ms  "
+                  f"p99 {run.get('p99_ms', '-')} ms", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--members", type=int, default=64)
     parser.add_argument("--only", help="comma-separated page names (prefixes) to run")
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help="which columns to measure: visitor,nocache,member")
+    parser.add_argument("--no-in-process", action="store_true")
+    parser.add_argument("--no-redis", action="store_true",
+                        help="serve without Redis (each worker's memory caches)")
     parser.add_argument("--database-url",
                         default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--output", default="latest")
     args = parser.parse_args()
     from forum.config import normalise_database_url
     database_url = normalise_database_url(args.database_url)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip() in MODES]
     RESULTS.mkdir(exist_ok=True)
     listed = pages(database_url)
     if args.only:
         wanted = [w.strip() for w in args.only.split(",")]
         listed = [p for p in listed if any(p[0].startswith(w) for w in wanted)]
+    members = bench_members(database_url, args.members)
     instance = tempfile.mkdtemp(prefix="forum-bench-instance-")
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-secret",
+    env = {**os.environ, **BENCH_ARGON2, "DATABASE_URL": database_url,
+           "SECRET_KEY": "bench-secret",
            "FORUM_INSTANCE_PATH": instance, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"}
     env.pop("REDIS_URL", None)
-    forum = Server("wsgi:app", env, RESULTS / "gunicorn-forum.log")
+    redis_server = None
+    if not args.no_redis:  # as in production: page cache, post lists, limits in Redis
+        redis_server = Redis()
+        redis_server.start()
+        env["REDIS_URL"] = f"redis://127.0.0.1:{redis_server.port}/0"
+    rows: dict[str, dict] = {}
+    forum_rss: list[float] = []
+    summary: dict = {}
     baseline = Server("bench.baseline:app", env, RESULTS / "gunicorn-baseline.log")
-    rows: list[dict] = []
     try:
         wrk(baseline.url + "/", 2, args.connections)  # warm both the machine and the workers
         baseline_runs = [wrk(baseline.url + "/", args.seconds, args.connections)]
         print(f"baseline: {baseline_runs[0]['rps']:.0f} req/s", flush=True)
-        for name, path in listed:
-            probe = httpx.get(forum.url + path, timeout=30)
-            row = {"name": name, "path": path}
-            if probe.status_code == 404:
-                row["status"] = "not available"
-            elif probe.status_code != 200:
-                row["status"] = f"error {probe.status_code}"
-            else:
-                wrk(forum.url + path, 1, args.connections)  # warm
-                row.update(status="ok", **wrk(forum.url + path, args.seconds, args.connections))
-            print(f"{name:<32} {row['status']:<14} "
-                  f"{row.get('rps', 0):8.0f} req/s  p50 {row.get('p50_ms', '-')} ms  "
-                  f"p99 {row.get('p99_ms', '-')} ms", flush=True)
-            rows.append(row)
+        if "visitor" in modes:
+            forum = Server(FORUM_APP, {**env, "PAGE_CACHE_SECONDS": "10"},
+                           RESULTS / "gunicorn-forum.log")
+            try:
+                run_pages(forum, listed, ["visitor"], args, None, rows)
+                forum_rss += forum.worker_rss_mb()
+            finally:
+                forum.stop()
+        rest = [m for m in modes if m != "visitor"]
+        if rest:
+            forum = Server(FORUM_APP, {**env, "PAGE_CACHE_SECONDS": "0"},
+                           RESULTS / "gunicorn-forum-nocache.log")
+            try:
+                cookies = None
+                if "member" in rest:
+                    cookies = RESULTS / "member-cookies.txt"
+                    started = time.perf_counter()
+                    summary["members_logged_in"] = log_in_members(forum.url, members, cookies)
+                    print(f"{summary['members_logged_in']} members logged in through the form "
+                          f"in {time.perf_counter() - started:.1f}s", flush=True)
+                run_pages(forum, listed, rest, args, cookies, rows)
+                forum_rss += forum.worker_rss_mb()
+            finally:
+                forum.stop()
+                if cookies is not None:
+                    cookies.unlink(missing_ok=True)
         baseline_runs.append(wrk(baseline.url + "/", args.seconds, args.connections))
-        forum_rss, baseline_rss = forum.worker_rss_mb(), baseline.worker_rss_mb()
+        baseline_rss = baseline.worker_rss_mb()
     finally:
-        forum.stop()
         baseline.stop()
+        if redis_server is not None:
+            redis_server.stop()
     reference = {"rps": statistics.mean(r["rps"] for r in baseline_runs),
                  "p50_ms": statistics.mean(r["p50_ms"] for r in baseline_runs),
                  "p99_ms": statistics.mean(r["p99_ms"] for r in baseline_runs)}
-    queries = count_queries(database_url, [r["path"] for r in rows if r["status"] == "ok"])
-    missed = []
-    for row in rows:
-        if row["status"] != "ok":
-            continue
-        measured = queries.get(row["path"], {})
-        row["queries"], row["in_process_ms"] = measured.get("queries"), measured.get("ms")
-        if measured.get("crashed"):
-            missed.append(f"{row['name']} crashed the interpreter in-process")
-        row["ratio"] = round(row["rps"] / reference["rps"], 3)
-        if row["ratio"] < TARGETS["ratio"]:
-            missed.append(f"{row['name']} at {row['ratio']:.2f} of baseline req/s")
-        if row["p99_ms"] >= TARGETS["p99_ms"]:
-            missed.append(f"{row['name']} p99 {row['p99_ms']} ms")
-        if row["non_2xx"]:
-            missed.append(f"{row['name']} had {row['non_2xx']} non-2xx responses")
-    by_name = {r["name"]: r for r in rows if r["status"] == "ok"}
-    summary: dict = {"forum_rss_mb": forum_rss, "baseline_rss_mb": baseline_rss,
-                     "baseline_runs": [round(r["rps"]) for r in baseline_runs]}
-    first = by_name.get("topic page 1 (big topic)")
+    ordered = list(rows.values())
+    for row in ordered:
+        for run in row["runs"].values():
+            if run["status"] == "ok":
+                run["ratio"] = round(run["rps"] / reference["rps"], 3)
+    if not args.no_in_process:
+        measured = measure_in_process(database_url, [r["path"] for r in ordered],
+                                      members[0][1] if members else None)
+        for row in ordered:
+            row["in_process"] = measured.get(row["path"], {})
+    summary.update(forum_rss_mb=forum_rss, baseline_rss_mb=baseline_rss,
+                   baseline_runs=[round(r["rps"]) for r in baseline_runs])
+    by_name = {r["name"]: r for r in ordered}
+    first_ms = by_name.get("topic page 1 (big topic)", {}).get("in_process", {}) \
+        .get("member", {}).get("ms")
     for key, name in (("last_over_first", "topic last page (big topic)"),
                       ("deep_over_first", "topic deepest full page")):
-        if first and name in by_name:
-            # Time per request = 1 / throughput: >1 means the deep page is slower.
-            summary[key] = round(first["rps"] / by_name[name]["rps"], 3)
-            if first.get("in_process_ms") and by_name[name].get("in_process_ms"):
-                summary[key + "_in_process"] = round(
-                    by_name[name]["in_process_ms"] / first["in_process_ms"], 3)
-            # Judged on the interleaved in-process times when there are some: the wrk runs
-            # of the two pages happen at different moments of a shared machine.
-            judged = summary.get(key + "_in_process", summary[key])
-            if judged > TARGETS["deep_over_first"]:
-                missed.append(f"{name} {judged:.2f}x the first page's time")
-    if any(rss >= TARGETS["rss_mb"] for rss in forum_rss):
-        missed.append(f"worker RSS {max(forum_rss)} MB")
-    summary["missed"] = missed
+        ms = by_name.get(name, {}).get("in_process", {}).get("member", {}).get("ms")
+        if first_ms and ms:
+            summary[key + "_in_process"] = round(ms / first_ms, 3)
+    summary["missed"] = judge(ordered, summary)
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
               "seconds": args.seconds, "connections": args.connections,
               "gunicorn": GUNICORN_ARGS, "cpus": os.cpu_count(),
-              "load_average": os.getloadavg(), "baseline": reference, "pages": rows,
+              "load_average": os.getloadavg(), "baseline": reference, "pages": ordered,
               "summary": summary, "targets": TARGETS}
     text = (f"# Benchmark {result['when']}\n\n{args.connections} connections, "
-            f"{args.seconds} s per page, gunicorn {' '.join(GUNICORN_ARGS)}, "
+            f"{args.seconds} s per page and column, gunicorn {' '.join(GUNICORN_ARGS)}, "
             f"{os.cpu_count()} CPUs (shared), load average at the end "
             f"{', '.join(f'{x:.1f}' for x in result['load_average'])}\n\n"
-            + table(rows, reference, summary) + "\n")
+            + table(ordered, reference, summary) + "\n")
     (RESULTS / f"{args.output}.md").write_text(text)
     (RESULTS / f"{args.output}.json").write_text(json.dumps(result, indent=2) + "\n")
     print()

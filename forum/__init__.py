@@ -7,6 +7,7 @@ from flask import Flask, abort, g, request
 from werkzeug.routing import BaseConverter, ValidationError
 
 from .config import INSTANCE, ROOT, Config, secret_key
+from . import assets, client_address, health, metrics, requestlog
 
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger number cannot name a row
@@ -37,16 +38,21 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key()
     app.url_map.converters["id"] = IdConverter
+    client_address.init_app(app)
     app.url_map.strict_slashes = False
 
-    from . import templating
+    from . import security_headers, templating
+    from .composition import wiring
     from .accounts import services as account_services
     from .accounts.views import bp as accounts_bp
     from .accounts.email_views import bp as accounts_email_bp
+    from .accounts.security_views import bp as security_bp
+    from .accounts.oidc_views import bp as oidc_bp
+    from .accounts import oidc
     from .admin.views import bp as admin_bp
     from .board.viewcount import views
     from .board.views import bp as board_bp
-    from .cli import forum_cli
+    from .composition.cli import forum_cli
     from .moderation.views import bp as moderation_bp
     from .notify.views import bp as notify_bp
     from .polls.views import bp as polls_bp
@@ -55,6 +61,11 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .library.views import bp as library_bp
     from .search.views import bp as search_bp
     from .feeds.views import bp as feeds_bp
+    from .groups.views import bp as groups_bp
+    from .conversations.views import bp as conversations_bp
+    from .groups.cli import forums_cli, groups_cli
+    from .writing.views import bp as writing_bp
+    from .uploads.views import bp as uploads_bp
     from .errors import register_error_handlers
     from .ratelimit import rate_limits
     from .pagecache import page_cache
@@ -66,12 +77,21 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.user_loader(account_services.load_session_user)
     views.init_app(app)
+    metrics.init_app(app)
+    requestlog.init_app(app)
+    health.init_app(app)
+    assets.init_app(app)
     page_cache.init_app(app)
     rate_limits.init_app(app)
     templating.init_app(app)
+    security_headers.init_app(app)
+    wiring.connect()
     app.register_blueprint(board_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(accounts_email_bp)
+    app.register_blueprint(security_bp)
+    app.register_blueprint(oidc_bp)
+    oidc.init_app(app)
     app.register_blueprint(polls_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(moderation_bp)
@@ -81,6 +101,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(notify_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(conversations_bp)
+    forum_cli.add_command(groups_cli)
+    forum_cli.add_command(forums_cli)
+    app.register_blueprint(writing_bp)
+    app.register_blueprint(uploads_bp)
     app.cli.add_command(forum_cli)
     register_error_handlers(app)
 

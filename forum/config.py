@@ -34,15 +34,70 @@ def secret_key(instance: Path = INSTANCE) -> str:
     return path.read_text().strip()
 
 
+def environment() -> str:
+    """"production" or "development": FORUM_ENV, else production exactly when DATABASE_URL is
+    set (a laptop's `make run` uses SQLite in instance/)."""
+    chosen = os.environ.get("FORUM_ENV", "").strip().lower()
+    if chosen in ("production", "development"):
+        return chosen
+    return "production" if os.environ.get("DATABASE_URL") else "development"
+
+
+def oidc_providers(environ=os.environ) -> dict[str, dict]:
+    """Identity providers from the environment: OIDC_PROVIDERS="dept,okta" names them, and
+    for each NAME: OIDC_<NAME>_ISSUER (its discovery document is ISSUER/.well-known/
+    openid-configuration), OIDC_<NAME>_CLIENT_ID, OIDC_<NAME>_CLIENT_SECRET, optionally
+    OIDC_<NAME>_SCOPES (default "openid email profile"), OIDC_<NAME>_LABEL (the button) and
+    OIDC_<NAME>_GOVERNMENT=1 (its verified addresses earn the Government staff badge) and
+    OIDC_<NAME>_GROUPS_CLAIM (the claim listing the person's groups, default "groups"; admins
+    map its values to forum groups)."""
+    providers = {}
+    for name in (n.strip().lower() for n in environ.get("OIDC_PROVIDERS", "").split(",")):
+        if not name:
+            continue
+        prefix = f"OIDC_{name.upper()}_"
+        providers[name] = {
+            "issuer": environ.get(prefix + "ISSUER", ""),
+            "client_id": environ.get(prefix + "CLIENT_ID", ""),
+            "client_secret": environ.get(prefix + "CLIENT_SECRET", ""),
+            "scopes": environ.get(prefix + "SCOPES", "openid email profile"),
+            "label": environ.get(prefix + "LABEL", f"Log in with {name}"),
+            "government": environ.get(prefix + "GOVERNMENT", "0") == "1",
+            "groups_claim": environ.get(prefix + "GROUPS_CLAIM", "groups"),
+        }
+    return providers
+
+
 class Config:
+    FORUM_ENV = environment()
     SITE_NAME = os.environ.get("SITE_NAME", "Public Service Forum")
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'forum.db'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Behind PgBouncer in transaction pooling mode (docs/scaling.md): no server-side prepared
+    # statements (psycopg 3 prepares a query after 5 runs, on a server connection that the
+    # next transaction may not get).
+    if os.environ.get("PGBOUNCER", "0") == "1":
+        SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True,
+                                     "connect_args": {"prepare_threshold": None}}
     REDIS_URL = os.environ.get("REDIS_URL")
-    # Visitors' pages are kept this many seconds per worker (forum/pagecache.py); 0 = off.
+    # One log line per request (forum/requestlog.py), as text or "json".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (404 without a token).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN")
+    # Trusted reverse proxies in front (nginx: 1); their X-Forwarded-* headers name the
+    # client, scheme and host (forum/client_address.py). 0: those headers are ignored.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # Visitors' pages are kept at most this many seconds (forum/pagecache.py), in Redis when
+    # REDIS_URL is set (else per worker); writes drop the pages they change at once. 0 = off.
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "10"))
+    # A topic page's post list as everyone sees it is kept this long in the same store (Redis),
+    # dropped at once by any write to the topic (forum/board/postlist.py); 0 = off. Without
+    # Redis only where one process serves (POST_LIST_CACHE_LOCAL=1): workers' memories are
+    # not told of each other's writes.
+    POST_LIST_CACHE_SECONDS = int(os.environ.get("POST_LIST_CACHE_SECONDS", "30"))
+    POST_LIST_CACHE_LOCAL = os.environ.get("POST_LIST_CACHE_LOCAL", "0") == "1"
     # Rate limits: storage shared by all workers (Redis when REDIS_URL is set).
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
@@ -50,10 +105,20 @@ class Config:
     # A long-lived token: people write long posts and must not lose them to a timer.
     # An expired token still re-shows the form with the text kept (see forum/errors.py).
     WTF_CSRF_TIME_LIMIT = int(os.environ.get("CSRF_TIME_LIMIT", 8 * 3600))
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Attachments (forum/uploads/): a request may carry a few files at the per-file limit,
+    # so a file over that limit is refused with a message and the text kept, not a bare 413.
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 8_000_000))
+    UPLOAD_DAILY_BYTES = int(os.environ.get("UPLOAD_DAILY_BYTES", 100_000_000))
+    UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", 5))
+    UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")  # or "database"
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR")  # default: instance/uploads
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    # Secure cookies: "1" or "0" in the environment; unset, forum/security_headers.py makes
+    # them Secure when SITE_URL is https.
+    SESSION_COOKIE_SECURE = ({"1": True, "0": False}.get(os.environ["SESSION_COOKIE_SECURE"])
+                             if "SESSION_COOKIE_SECURE" in os.environ else None)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -70,6 +135,10 @@ class Config:
     # argon2id parameters (argon2-cffi's RFC 9106 low-memory profile by default)
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", 3))
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", 65536))
+    # Session records (forum/accounts/sessions.py): "last seen" is written at most this
+    # often per session, and a session unused for SESSION_IDLE_DAYS is over.
+    SESSION_TOUCH_SECONDS = int(os.environ.get("SESSION_TOUCH_SECONDS", 300))
+    SESSION_IDLE_DAYS = int(os.environ.get("SESSION_IDLE_DAYS", 30))
     # View counts are buffered in memory and written in batches, never one write per view.
     VIEW_FLUSH_SECONDS = float(os.environ.get("VIEW_FLUSH_SECONDS", 10))
     # E-mail (forum/notify/mailer.py sends the outbox with these; see README "E-mail").
@@ -80,13 +149,33 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"  # STARTTLS
     MAIL_FROM = os.environ.get("MAIL_FROM", "Public Service Forum <forum@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
-    # The site's public address, for links in e-mails (no request to take it from).
-    SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000")
+    # How the sender delivers: "smtp", or "console" (print each message; development only,
+    # and the default there when MAIL_SERVER is not set).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or (
+        "console" if FORUM_ENV == "development" and not os.environ.get("MAIL_SERVER") else "smtp")
+    # The site's public address, for links in e-mails (there may be no request to take it
+    # from). Required in production: the sender refuses to start without it. In development,
+    # unset, links use the address the page was served at (forum/urls.site_url).
+    SITE_URL = os.environ.get("SITE_URL", "")
+    # Other names the site answers to (comma-separated, e.g. an old address): absolute links
+    # to them in posts count as links to this forum (pings, quotes: forum/sitelinks.py).
+    SITE_HOSTS = [h.strip() for h in os.environ.get("SITE_HOSTS", "").split(",") if h.strip()]
+    # Identity providers (forum/accounts/oidc.py) and whether local passwords work at all.
+    OIDC_PROVIDERS = oidc_providers()
+    LOCAL_PASSWORDS = os.environ.get("LOCAL_PASSWORDS", "1") == "1"
+    # Secrets stored encrypted (TOTP seeds, forum/sealing.py) use keys derived from these,
+    # newest first (comma-separated; no commas inside a key); unset: SECRET_KEY alone.
+    ENCRYPTION_KEYS = [k.strip() for k in os.environ.get("ENCRYPTION_KEYS", "").split(",")
+                       if k.strip()]
 
 
 class TestConfig(Config):
     TESTING = True
+    FORUM_ENV = "development"
+    MAIL_BACKEND = "smtp"  # tests hand the sender a transport of their own
+    SITE_URL = "http://localhost:5000"
     PAGE_CACHE_SECONDS = 0  # tests of the cache turn it on
+    POST_LIST_CACHE_LOCAL = True  # one process: every test renders through the kept list
     RATELIMIT_ENABLED = False  # tests of the limits turn them on
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"

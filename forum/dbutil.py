@@ -6,6 +6,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .extensions import db
 
 
+def string_enum(cls):
+    """A Python enum stored as its values in a short VARCHAR (no database enum type, so a new
+    member needs no migration of the type)."""
+    return db.Enum(cls, native_enum=False, length=16,
+                   values_callable=lambda e: [m.value for m in e])
+
+
 def insert_ignoring_duplicates(model, **values) -> bool:
     """INSERT a row unless a unique constraint already holds one; True if a row was added.
 
@@ -17,3 +24,33 @@ def insert_ignoring_duplicates(model, **values) -> bool:
     statement = (dialect.insert(table).values(**values).on_conflict_do_nothing()
                  .returning(*table.primary_key.columns))
     return db.session.execute(statement).first() is not None
+
+
+def insert_or_move_forward(model, column: str, **values) -> bool:
+    """INSERT a row, or move an existing one's `column` forward: where a row with the same
+    primary key exists, its values are replaced only if the new `column` value is larger.
+    One statement on both databases (ON CONFLICT DO UPDATE ... WHERE), so a repeated or
+    older request writes nothing and two racing requests keep the larger value. True if a
+    row was written."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    table = model.__table__
+    statement = dialect.insert(table).values(**values)
+    keys = [c.name for c in table.primary_key.columns]
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: statement.excluded[name] for name in values if name not in keys},
+        where=table.c[column] < statement.excluded[column],
+    ).returning(*table.primary_key.columns)
+    return db.session.execute(statement).first() is not None
+
+
+def insert_many_ignoring_duplicates(model, rows: list[dict]) -> None:
+    """INSERT rows, skipping those a unique constraint already holds (ON CONFLICT DO NOTHING),
+    in one statement. Callers pass rows in key order, so two writers adding overlapping
+    sets lock them in the same order and never deadlock."""
+    if not rows:
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    for start in range(0, len(rows), 1000):  # under SQLite's bound-parameter limit
+        db.session.execute(dialect.insert(model.__table__).values(rows[start:start + 1000])
+                           .on_conflict_do_nothing())

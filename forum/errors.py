@@ -1,6 +1,7 @@
 """Domain errors raised by services, and the handlers that turn any failure into a page.
 
-Services raise PermissionDenied / NotFound / Invalid; views never build error pages by hand.
+Services raise PermissionDenied / NotFound / Invalid (or Refused) / Throttled; views never
+build error pages by hand.
 A CSRF failure on a form re-shows that form with the person's text kept (status 400).
 """
 from __future__ import annotations
@@ -32,6 +33,22 @@ class Invalid(DomainError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class Refused(Invalid):
+    """An Invalid whose attempt is itself recorded (a failed log-in counts towards the delay
+    before the next one): handlers.complete keeps what was written before it (commits)
+    instead of rolling back, and shows the message like any Invalid."""
+
+
+class Throttled(DomainError):
+    """Tried too often: try again in `seconds`. handlers.complete shows `message` above the
+    form, with everything typed, and the page is sent as 429 with Retry-After."""
+
+    def __init__(self, seconds: int, message: str | None = None):
+        super().__init__(message or f"Try again in {seconds} seconds.")
+        self.seconds = seconds
+        self.message = message
 
 
 TITLES = {

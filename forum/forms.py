@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import g, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
+from wtforms import PasswordField, StringField, TextAreaField
 
+from . import text
 from .errors import Invalid
 from .ratelimit import rate_limits, wait_message
 
@@ -16,8 +18,26 @@ def _no_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+def _single_line(value):
+    return text.clean(value, multiline=False) if isinstance(value, str) else value
+
+
+def _multi_line(value):
+    return text.clean(value, multiline=True) if isinstance(value, str) else value
+
+
+def _input_filter(unbound_field):
+    """The cleaning every text field gets before its own filters: control characters out
+    (forum/text.py); passwords are taken as typed (only NUL, which no database stores)."""
+    field_class = unbound_field.field_class
+    if issubclass(field_class, PasswordField) or not issubclass(field_class, StringField):
+        return _no_nul
+    return _multi_line if issubclass(field_class, TextAreaField) else _single_line
+
+
 class Form(FlaskForm):
-    """Strips NUL characters (no database stores them) and knows which errors to summarise."""
+    """Cleans every text field of control characters (forum/text.py; NUL, which no database
+    stores, from every field) and knows which errors to summarise."""
 
     class Meta:
         def wrap_formdata(self, form, formdata):
@@ -27,7 +47,7 @@ class Form(FlaskForm):
             return formdata
 
         def bind_field(self, form, unbound_field, options):
-            options["filters"] = (_no_nul, *options.get("filters", ()))
+            options["filters"] = (_input_filter(unbound_field), *options.get("filters", ()))
             return unbound_field.bind(form=form, **options)
 
     def validate_on_submit(self, extra_validators=None) -> bool:
@@ -43,9 +63,14 @@ class Form(FlaskForm):
         wait = rate_limits.retry_after(action, who)
         if wait is None:
             return False
-        g.rate_limited = wait
-        self.form_errors.append(wait_message(wait))
+        self.wait(wait)
         return True
+
+    def wait(self, seconds: int, message: str | None = None) -> None:
+        """Say when to try again (the page is then sent as 429 with Retry-After): the one
+        ending of every rate limit and delay, Form.throttled's and a service's Throttled."""
+        g.rate_limited = seconds
+        self.form_errors.append(message or wait_message(seconds))
 
     def fail(self, error: Invalid) -> None:
         """Show a service's Invalid next to the field it names (or at the top)."""

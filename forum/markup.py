@@ -6,9 +6,17 @@ anything else is shown as text, never run. Links get rel="nofollow ugc noopener"
 tags the old site allowed (acronym, strike) become their HTML5 equivalents (abbr, s).
 
 render() is called once when a post is written; pages show the stored result.
+
+Rendering is bounded, because its cost grows with the markup (html5lib's tokens): `check()`
+refuses, where text is saved or previewed, a text longer than MAX_SOURCE characters, with more
+than MAX_MARKUP markup characters (tag brackets, attributes, line breaks, entities, emphasis,
+links) or raw HTML tags nested deeper than MAX_DEPTH; and render() shows a text beyond these
+bounds (stored before them, or passed by a script) as plain escaped paragraphs, so no body
+ever costs more than a bounded amount. bench/markup_bounds.py measures the worst cases.
 """
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 from functools import lru_cache
@@ -17,7 +25,9 @@ import bleach
 from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from .errors import Invalid
 
 # What a writer may type as HTML, as shown on the form (the old site's list).
 WRITER_TAGS: dict[str, list[str]] = {
@@ -42,6 +52,15 @@ ALLOWED_TAGS = frozenset(WRITER_TAGS) | frozenset(MARKDOWN_TAGS)
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 RENAMED_TAGS = {"acronym": "abbr", "strike": "s"}
+
+# The bounds (see the module's docstring); bench/markup_bounds.py times bodies at them.
+MAX_SOURCE = 20_000
+MAX_MARKUP = 300
+MAX_DEPTH = 20
+_MARKUP_CHARS = re.compile(r"[<>&\n\[*_`~|#!=\\]|://")
+_RAW_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+_VOID_TAGS = frozenset({"br", "hr", "img", "wbr", "input", "meta", "link", "area", "base",
+                        "col", "embed", "param", "source", "track"})
 
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?")
 
@@ -118,9 +137,54 @@ def _cleaner() -> bleach.Cleaner:
     )
 
 
+def _depth(source: str) -> int:
+    """How deeply the raw HTML tags of a text nest (closing tags close what they match)."""
+    open_tags: list[str] = []
+    deepest = 0
+    for match in _RAW_TAG.finditer(source):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if closing:
+            if name in open_tags:
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
+        elif not self_closing and name not in _VOID_TAGS:
+            open_tags.append(name)
+            deepest = max(deepest, len(open_tags))
+    return deepest
+
+
+def problem(source: str) -> str | None:
+    """Why this text is beyond what is rendered as markup, or None if it is within bounds."""
+    if len(source) > MAX_SOURCE:
+        return (f"Text with formatting can be at most {MAX_SOURCE:,} characters (this is "
+                f"{len(source):,}). Split it into more than one post.")
+    marks = len(_MARKUP_CHARS.findall(source))
+    if marks > MAX_MARKUP:
+        return (f"This text has too much formatting: at most {MAX_MARKUP:,} tags, links, line "
+                f"breaks and other formatting marks (it has {marks:,}). Simplify it or split "
+                f"it into more than one post.")
+    if _depth(source) > MAX_DEPTH:
+        return f"HTML tags can be nested at most {MAX_DEPTH} deep. Close some of them."
+    return None
+
+
+def check(source: str, field: str = "body") -> None:
+    """Raise Invalid on `field` when the text is beyond the rendering bounds."""
+    if message := problem(source):
+        raise Invalid(message, field)
+
+
+def _as_text(source: str) -> str:
+    """Plain escaped paragraphs: how a text beyond the bounds is shown (cost: one pass)."""
+    paragraphs = (p.strip() for p in re.split(r"\n\s*\n", source))
+    return "\n".join(f"<p>{'<br>'.join(escape(line) for line in p.splitlines())}</p>"
+                     for p in paragraphs if p)
+
+
 def render(source: str) -> str:
     """Markdown and allowed HTML in, clean HTML out (a str to store in body_html)."""
     source = source.replace("\x00", "")
+    if problem(source):
+        return _as_text(source)
     html = _markdown().render(source)
     return _cleaner().clean(html).strip()
 
@@ -132,7 +196,10 @@ def stored(html: str | None) -> Markup:
 
 def excerpt(source: str, words: int = 50) -> str:
     """Plain text of the first `words` words of a text, cut at a word, for listings."""
-    text = bleach.clean(_markdown().render(source), tags=set(), strip=True)
+    html_text = _as_text(source) if problem(source) else _markdown().render(source)
+    # bleach returns HTML (entities such as &quot; kept); an excerpt is plain text, escaped
+    # once by the template that shows it.
+    text = html.unescape(bleach.clean(html_text, tags=set(), strip=True))
     parts = text.split()
     if len(parts) <= words:
         return " ".join(parts)

@@ -1,31 +1,62 @@
-"""Whole pages for visitors, kept for a few seconds.
+"""Whole pages for visitors, shared by every app server and dropped when they change.
 
 Most readers of a public forum are not logged in, and they all see the same page. For them a
-page is rendered once and served from memory for PAGE_CACHE_SECONDS (0 turns this off), the
-way Discourse serves anonymous readers. Only what is identical for every visitor is kept:
+page is rendered once and served from the cache, the way Discourse serves anonymous readers.
+Only what is identical for every visitor is kept:
 
 - a GET or HEAD with no session or remember-me cookie (so no flash message, no log-in, no
   form with a CSRF token for them);
 - a 200 HTML or Atom response that sets no cookie and was not rate limited.
 
-Anyone logged in always gets a fresh page, so members never see their own write missing; a
-visitor may see a page up to PAGE_CACHE_SECONDS old. A topic page served from the cache still
-counts its view. The cache is per worker process and bounded (PAGE_CACHE_ENTRIES, least
-recently used dropped first), so memory stays flat.
+Anyone logged in always gets a fresh page, so members never see their own write missing.
+
+**Where.** With REDIS_URL set, pages live in Redis, so every worker of every app server
+serves (and drops) the same copy; otherwise in the worker's memory, bounded by
+PAGE_CACHE_ENTRIES (least recently used dropped first). If Redis is away, pages are rendered
+afresh. A topic page served from the cache still counts its view.
+
+**Dropped when they change.** Each page depends on a few *scopes*, each with a version
+number: a topic's pages and feed on `topic:<id>`; a forum's pages and feed on
+`forum:<slug>`; every other page (index, listings, feeds, search, tags, profiles...) on
+`lists`; and every page on `site`. A page is kept with the versions read when its request
+began and served only while they are still current. Writes bump versions through the
+receivers at the bottom of this module (connected in forum/composition/wiring.py; a reply, edit or hide: its
+topic, its forum and `lists`; a vote: its topic; a move, rename, hide or publication of a
+topic: `site`), collected in the write's session and bumped only after it commits, so no
+page rendered before the commit can be kept under the new versions. PAGE_CACHE_SECONDS (0
+turns the cache off) stays as a safety net for writes that send no event (forum admin, site
+pages): such pages are at most that old.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, g, request, session
+import redis
+from flask import Flask, Response, current_app, g, has_app_context, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from . import clock
+from .extensions import db
+from . import metrics
+from .redisconn import redis_client
 
 CACHED_TYPES = ("text/html", "application/atom+xml")
 # Pages that are personal or have effects even for a visitor: never kept.
-PRIVATE_BLUEPRINTS = {"notify", "moderation", "admin"}
+PRIVATE_BLUEPRINTS = {"notify", "moderation", "admin", "ops", "ops_metrics"}
 PRIVATE_ENDPOINTS = {"library.go"}
+# Pages of one forum (the view argument `slug` names it).
+FORUM_ENDPOINTS = {"board.forum", "feeds.forum"}
+SITE = "site"
+LISTS = "lists"
+FRAGMENT = "fragment:"  # the start of a kept fragment's key (kept_fragment)
 
 
 @dataclass(frozen=True)
@@ -34,26 +65,127 @@ class Entry:
     content_type: str
     expires: float
     viewed_topic: int | None
+    versions: tuple[int, ...]
 
 
-class PageCache:
+class MemoryStore:
+    """This worker's pages and versions (no Redis): invalidation reaches this process only.
+    Whole pages and kept fragments are bounded apart, PAGE_CACHE_ENTRIES each (least
+    recently used dropped first), so fragments never push pages out."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pages: OrderedDict[str, Entry] = OrderedDict()
+        self._fragments: OrderedDict[str, Entry] = OrderedDict()
+        self._versions: dict[str, int] = {}
 
-    def init_app(self, app: Flask) -> None:
-        app.extensions["forum.pagecache"] = self
-        app.config.setdefault("PAGE_CACHE_SECONDS", 0)
-        app.config.setdefault("PAGE_CACHE_ENTRIES", 500)
-        app.before_request(self._serve)
-        app.after_request(self._keep)
+    def _kept(self, key: str) -> OrderedDict[str, Entry]:
+        return self._fragments if key.startswith(FRAGMENT) else self._pages
+
+    def fetch(self, key: str, scopes: list[str]) -> tuple[Entry | None, tuple[int, ...]]:
+        now = time.monotonic()
+        kept = self._kept(key)
+        with self._lock:
+            versions = tuple(self._versions.get(scope, 0) for scope in scopes)
+            entry = kept.get(key)
+            if entry is not None and entry.expires > now and entry.versions == versions:
+                kept.move_to_end(key)
+                return entry, versions
+        return None, versions
+
+    def store(self, key: str, entry: Entry, seconds: int) -> None:
+        kept = self._kept(key)
+        with self._lock:
+            kept[key] = entry
+            kept.move_to_end(key)
+            while len(kept) > current_app.config["PAGE_CACHE_ENTRIES"]:
+                kept.popitem(last=False)
+
+    def bump(self, scopes: set[str]) -> None:
+        with self._lock:
+            for scope in scopes:
+                self._versions[scope] = self._versions.get(scope, 0) + 1
 
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+            self._fragments.clear()
 
     def __len__(self) -> int:
+        """Whole pages kept (kept fragments, pagecache.kept_fragment, are not counted)."""
         return len(self._pages)
+
+
+class RedisStore:
+    """Pages and versions in Redis, shared by every worker of every app server. A lookup is
+    one MGET (the page and its scopes' versions); a page expires with PAGE_CACHE_SECONDS."""
+
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
+        self.client = client
+        self.prefix = prefix
+
+    def _page(self, key: str) -> str:
+        kind = "fragment" if key.startswith(FRAGMENT) else "page"
+        return f"{self.prefix}{kind}:{hashlib.sha256(key.encode()).hexdigest()}"
+
+    def _version(self, scope: str) -> str:
+        return f"{self.prefix}v:{scope}"
+
+    def fetch(self, key: str, scopes: list[str]) -> tuple[Entry | None, tuple[int, ...]]:
+        raw, *numbers = self.client.mget([self._page(key)] + [self._version(s) for s in scopes])
+        versions = tuple(int(n or 0) for n in numbers)
+        if raw is None:
+            return None, versions
+        head, _, body = raw.partition(b"\n")
+        meta = json.loads(head)
+        if tuple(meta["versions"]) != versions:
+            return None, versions
+        return Entry(body, meta["type"], 0.0, meta["topic"], versions), versions
+
+    def store(self, key: str, entry: Entry, seconds: int) -> None:
+        head = json.dumps({"type": entry.content_type, "topic": entry.viewed_topic,
+                           "versions": list(entry.versions)}).encode()
+        self.client.set(self._page(key), head + b"\n" + entry.body, ex=max(1, seconds))
+
+    def bump(self, scopes: set[str]) -> None:
+        with self.client.pipeline(transaction=False) as pipe:
+            for scope in sorted(scopes):
+                pipe.incr(self._version(scope))
+            pipe.execute()
+
+    def clear(self) -> None:
+        for key in self.client.scan_iter(f"{self.prefix}*", count=500):
+            self.client.delete(key)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.client.scan_iter(f"{self.prefix}page:*", count=500))
+
+
+def store(app: Flask | None = None) -> MemoryStore | RedisStore:
+    return (app or current_app).extensions["forum.pagecache"]
+
+
+def _scopes() -> list[str]:
+    """The scopes the page of this request depends on."""
+    args = request.view_args or {}
+    if "topic_id" in args:
+        return [SITE, f"topic:{args['topic_id']}"]
+    if request.endpoint in FORUM_ENDPOINTS and "slug" in args:
+        return [SITE, f"forum:{args['slug']}"]
+    return [SITE, LISTS]
+
+
+class PageCache:
+    def init_app(self, app: Flask) -> None:
+        app.config.setdefault("PAGE_CACHE_SECONDS", 0)
+        app.config.setdefault("PAGE_CACHE_ENTRIES", 500)
+        app.config.setdefault("PAGE_CACHE_PREFIX", "forum:pagecache:")
+        client = redis_client(app)
+        app.extensions["forum.pagecache"] = (
+            RedisStore(client, app.config["PAGE_CACHE_PREFIX"]) if client is not None
+            else MemoryStore())
+        app.before_request(self._serve)
+        app.after_request(self._keep)
 
     @staticmethod
     def _key() -> str | None:
@@ -76,14 +208,15 @@ class PageCache:
         g.page_cache_key = key
         if key is None:
             return None
-        now = time.monotonic()
-        with self._lock:
-            entry = self._pages.get(key)
-            if entry is not None and entry.expires > now:
-                self._pages.move_to_end(key)
-            else:
-                entry = None
+        try:
+            entry, g.page_cache_versions = store().fetch(key, _scopes())
+        except redis.RedisError:
+            current_app.logger.warning("Page cache (Redis) unavailable; rendering afresh.")
+            g.page_cache_key = None
+            return None
+        metrics.page_cache_result(entry is not None)
         if entry is None:
+            g.page_cache_hit = False
             return None
         if entry.viewed_topic is not None:
             current_app.extensions["forum.views"].record(entry.viewed_topic)
@@ -104,16 +237,115 @@ class PageCache:
                 or session.modified or session  # a cookie will be set: this page is theirs
                 or g.get("rate_limited") or request.method != "GET"):
             return response
-        config = current_app.config
-        entry = Entry(response.get_data(), response.content_type,
-                      time.monotonic() + config["PAGE_CACHE_SECONDS"], g.get("viewed_topic"))
-        with self._lock:
-            self._pages[key] = entry
-            self._pages.move_to_end(key)
-            while len(self._pages) > config["PAGE_CACHE_ENTRIES"]:
-                self._pages.popitem(last=False)
+        seconds = current_app.config["PAGE_CACHE_SECONDS"]
+        entry = Entry(response.get_data(), response.content_type, time.monotonic() + seconds,
+                      g.get("viewed_topic"), g.page_cache_versions)
+        try:
+            store().store(key, entry, seconds)
+        except redis.RedisError:
+            current_app.logger.warning("Page cache (Redis) unavailable; page not kept.")
+            return response
         response.headers["X-Page-Cache"] = "miss"
         return response
 
 
 page_cache = PageCache()
+
+
+# --- Fragments: the parts of members' pages that many viewers share ------------------------
+
+def fragments_enabled() -> bool:
+    """Whether page fragments are kept: POST_LIST_CACHE_SECONDS set, and a store every
+    process shares (Redis) or only one process serving (POST_LIST_CACHE_LOCAL): without
+    Redis a write in one worker would not drop another worker's copy."""
+    config = current_app.config
+    if not config.get("POST_LIST_CACHE_SECONDS"):
+        return False
+    return isinstance(store(), RedisStore) or bool(config.get("POST_LIST_CACHE_LOCAL"))
+
+
+def _viewer_zone_name() -> str:
+    try:
+        return (current_user.time_zone or "UTC") if current_user.is_authenticated else "UTC"
+    except AttributeError:
+        return "UTC"
+
+
+def kept_fragment(key: str, scopes: list[str], render: Callable[[], str]) -> str:
+    """A piece of HTML that many viewers of a page share (members included; the caller's key
+    says which viewers), kept in this module's store under the versions of `scopes` and for
+    at most POST_LIST_CACHE_SECONDS (what no event drops, and relative dates, are at most that
+    old). The versions are read before rendering, so a write that commits meanwhile leaves
+    the copy stale at once. Rendered afresh when fragments are off or the store is away."""
+    if not fragments_enabled():
+        return render()
+    # What a list shows also depends on the time (a scheduled topic is listed once it is
+    # due, before any job marks it published): a copy serves only within its window of
+    # POST_LIST_CACHE_SECONDS on the forum's clock (which tests move).
+    seconds = current_app.config["POST_LIST_CACHE_SECONDS"]
+    # Times are shown in the viewer's zone: a copy serves only viewers of the same zone.
+    key = f"{FRAGMENT}{key}:{_viewer_zone_name()}:{int(clock.now().timestamp()) // seconds}"
+    try:
+        entry, versions = store().fetch(key, scopes)
+    except redis.RedisError:
+        current_app.logger.warning("Fragment cache (Redis) unavailable; rendering afresh.")
+        return render()
+    if entry is not None:
+        return entry.body.decode()
+    html = render()
+    try:
+        store().store(key, Entry(html.encode(), "text/html",
+                                               time.monotonic() + seconds, None, versions),
+                      seconds)
+    except redis.RedisError:
+        pass
+    return html
+
+
+# --- Invalidation: what each write changes --------------------------------------------------
+
+def changed(*scopes: str) -> None:
+    """Pages of these scopes change when the write's session commits (`_after_commit`)."""
+    db.session.info.setdefault("page_scopes", set()).update(scopes)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    scopes = session.info.pop("page_scopes", None)
+    if not scopes or not has_app_context() or "forum.pagecache" not in current_app.extensions:
+        return
+    try:
+        store().bump(scopes)
+    except redis.RedisError:
+        current_app.logger.warning("Page cache (Redis) unavailable; visitors may see pages "
+                                   "up to PAGE_CACHE_SECONDS old.")
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("page_scopes", None)
+
+
+def _topic_scopes(topic) -> tuple[str, ...]:
+    """A topic's own pages, its forum's pages and the listings."""
+    return f"topic:{topic.id}", f"forum:{topic.forum.slug}", LISTS
+
+
+# Receivers of forum/events.py, connected in forum/composition/wiring.py.
+def post_changed(post, **extra) -> None:
+    changed(*_topic_scopes(post.topic))
+
+
+def topic_changed(topic, change=None, **extra) -> None:
+    if change == "locked":
+        changed(*_topic_scopes(topic))
+    else:  # moved (two forums), renamed or hidden (pings and links elsewhere), pinned
+        changed(SITE)  # (perhaps everywhere), published: every page
+
+
+def votes_changed(topic, **extra) -> None:
+    changed(f"topic:{topic.id}")
+
+
+def moderation_recorded(entry, **extra) -> None:
+    changed(LISTS)  # a member's profile (warned, suspended)

@@ -1,13 +1,17 @@
 """Helpers templates use to show data: relative times, dates, plurals, URLs."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
-from . import clock
+from . import clock, textdiff
 from .permissions import can
+from .urls import path_for, permalink, post_url, template_url_for, topic_url
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -44,14 +48,40 @@ def relative(then: datetime, now: datetime | None = None) -> str:
     return ", ".join(shown) + " ago"
 
 
+def viewer_zone():
+    """The time zone pages are shown in: the reader's of an e-mail being written (in_zone_of),
+    else the logged-in member's, else the site's (UTC)."""
+    if (reader := g.get("zone_reader")) is not None:
+        return clock.zone(reader.time_zone)
+    try:
+        name = current_user.time_zone if current_user.is_authenticated else None
+    except (AttributeError, RuntimeError):  # outside a request (jobs)
+        name = None
+    return clock.zone(name)
+
+
+@contextmanager
+def in_zone_of(reader) -> Iterator[None]:
+    """Times rendered inside are in `reader`'s zone: an e-mail is written for its recipient,
+    not for whoever's request caused it."""
+    before = g.get("zone_reader")
+    g.zone_reader = reader
+    try:
+        yield
+    finally:
+        g.zone_reader = before
+
+
 def long_date(value: datetime) -> str:
-    """'27 January 2015'."""
+    """'27 January 2015', the day in the viewer's zone."""
+    value = clock.local(value, viewer_zone())
     return f"{value.day} {value:%B %Y}"
 
 
 def long_datetime(value: datetime) -> str:
-    """'27 January 2015 at 14:05 UTC'."""
-    return f"{long_date(value)} at {value:%H:%M} UTC"
+    """'27 January 2015 at 14:05 UTC', in the viewer's zone ('… at 19:35 IST')."""
+    value = clock.local(value, viewer_zone())
+    return f"{value.day} {value:%B %Y} at {value:%H:%M} {value:%Z}"
 
 
 def yes_no(value):
@@ -63,13 +93,25 @@ def iso(value: datetime) -> str:
     return value.replace(microsecond=0).isoformat() + "Z"
 
 
+def page_csrf_token() -> str:
+    """The session's CSRF token, asked of Flask-WTF once per request: a topic page puts it
+    in a form per post (templates call this only where a member sees a form)."""
+    token = g.get("page_csrf_token")
+    if token is None:
+        token = g.page_csrf_token = generate_csrf()
+    return token
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(relative=relative, long_date=long_date,
                                  long_datetime=long_datetime, iso=iso,
                                  yes_no=yes_no)
+    app.jinja_env.globals.update(word_diff=textdiff.word_diff)
     # Globals, not context processors, so imported macros see them too.
     app.jinja_env.globals.update(
         plural=plural, site_name=lambda: current_app.config["SITE_NAME"],
+        topic_url=topic_url, post_url=post_url, permalink=permalink,
         current_user=current_user,
-        can=lambda action, obj=None: can(current_user, action, obj))
+        can=lambda action, obj=None: can(current_user, action, obj),
+        path_for=path_for, page_csrf_token=page_csrf_token, url_for=template_url_for)

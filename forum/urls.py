@@ -1,10 +1,13 @@
-"""URL helpers shared by views: safe "return to" targets and page numbers."""
+"""URL helpers for views and templates (template globals: topic_url, post_url, permalink):
+canonical topic and post links, safe "return to" targets, page numbers, absolute links.
+Templates use these rather than building links with url_for by hand."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from flask import request
+from flask import current_app, has_request_context, request, url_for
+from werkzeug.routing import BuildError
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -17,9 +20,159 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages `total` things fill at `per_page` a page (at least one, even empty)."""
+    return max(1, -(-total // per_page))
+
+
+def page_of(position: int, per_page: int) -> int:
+    """The page the thing at `position` (from 1) is on."""
+    return (position - 1) // per_page + 1
+
+
 def page_arg(last: int | None = None) -> int:
     """?page=N as a whole number from 1 (to `last`); anything odd means page 1."""
     raw = request.args.get("page", "1")
     page = int(raw) if re.fullmatch(r"[0-9]{1,8}", raw) else 1
     page = max(page, 1)
     return min(page, last) if last else page
+
+
+# --- Paths for many rows at the cost of one url_for -------------------------------------
+
+_PATTERNS: dict[tuple, tuple[str, tuple[str, ...]] | None] = {}
+_SENTINEL_INT = 987654321
+_SENTINEL_STR = "zq0sentinel{}"
+_SAFE = "!$&'()*+,/:;=@"  # what werkzeug's converters leave unquoted in a path
+
+
+def _pattern(endpoint: str, types: tuple[tuple[str, type], ...]):
+    """url_for(endpoint) with sentinels in place of the values, split around them; None
+    when the rule cannot be built that way (then path_for falls back to url_for)."""
+    marks = {name: (_SENTINEL_INT + i if kind is int else _SENTINEL_STR.format(i))
+             for i, (name, kind) in enumerate(types)}
+    try:
+        built = url_for(endpoint, **marks)
+    except (BuildError, ValueError):  # a converter that refuses the sentinel: url_for each time
+        return None
+    order, pieces, rest = [], [], built
+    while True:
+        found = [(rest.find(str(mark)), name, str(mark)) for name, mark in marks.items()
+                 if name not in order and str(mark) in rest]
+        if not found:
+            break
+        at, name, mark = min(found)
+        pieces.append(rest[:at])
+        order.append(name)
+        rest = rest[at + len(mark):]
+    if len(order) != len(marks) or "?" in built:
+        return None
+    pieces.append(rest)
+    return pieces, tuple(order)
+
+
+def path_for(endpoint: str, **values) -> str:
+    """url_for(endpoint, **values) for a rule whose arguments are all given (ints or
+    strings), without the URL map: the path is built once per endpoint (and script root)
+    and then filled in, quoting strings as werkzeug's converters do. A topic page links each
+    of its posts several times; this keeps those links from costing a url_for each."""
+    types = tuple((name, int if isinstance(value, int) else str)
+                  for name, value in sorted(values.items()))
+    key = (request.script_root, endpoint, types)
+    if key not in _PATTERNS:
+        _PATTERNS[key] = _pattern(endpoint, types)
+    found = _PATTERNS[key]
+    if found is None:
+        return url_for(endpoint, **values)
+    pieces, order = found
+    out = [pieces[0]]
+    for name, piece in zip(order, pieces[1:]):
+        value = values[name]
+        out.append(str(int(value)) if isinstance(value, int) else quote(str(value), safe=_SAFE))
+        out.append(piece)
+    return "".join(out)
+
+
+def template_url_for(endpoint: str, **values) -> str:
+    """Templates' url_for. The links every page repeats (the header's, the footer's, the
+    stylesheets and scripts) have no arguments but a static file's name, so they are the
+    same on every request with the same script root: each is built once per app and kept
+    (issue 15: 32 url_for calls were ~15% of a small member page). Static files are kept
+    only outside debug mode, where their fingerprint can change while the app runs.
+    Links whose arguments are all names and ids go through path_for (the rule's path built
+    once, then filled in); anything else is url_for itself."""
+    if not has_request_context():
+        return url_for(endpoint, **values)
+    if values and not (endpoint == "static" and len(values) == 1 and "filename" in values):
+        if endpoint != "static" and all(type(value) in (int, str) and not name.startswith("_")
+                                        for name, value in values.items()):
+            return path_for(endpoint, **values)  # a name or an id in the path: filled in
+        return url_for(endpoint, **values)
+    if endpoint == "static" and current_app.debug:
+        return url_for(endpoint, **values)
+    kept = current_app.extensions.setdefault("forum.fixed_urls", {})
+    key = (request.script_root, endpoint, values.get("filename"))
+    url = kept.get(key)
+    if url is None:
+        url = kept[key] = url_for(endpoint, **values)
+    return url
+
+
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:5000"  # where `make run` serves the forum
+
+
+def site_url() -> str:
+    """The forum's address for links in e-mails: SITE_URL. Unset in development, the address
+    this request was served at (so links work on any port), else `make run`'s. Production
+    never takes it from a request (a forged Host header must not choose where a password
+    reset link points); its sender refuses to start without SITE_URL (mailer.check_ready)."""
+    configured = (current_app.config.get("SITE_URL") or "").rstrip("/")
+    if configured:
+        return configured
+    if current_app.config.get("FORUM_ENV") == "development" and has_request_context():
+        return request.url_root.rstrip("/")
+    return DEVELOPMENT_SITE_URL
+
+
+def external_url(endpoint: str, _anchor: str | None = None, **values) -> str:
+    """An absolute URL on the forum's address (site_url()), with or without a request."""
+    base = urlsplit(site_url())
+    adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme or "https",
+                                       script_name=base.path or "/")
+    url = adapter.build(endpoint, {k: v for k, v in values.items() if v is not None},
+                        force_external=True)
+    return f"{url}#{_anchor}" if _anchor else url
+
+
+def topic_url(topic, page: int = 1, post=None, anchor: str | None = None, **args) -> str:
+    """A topic's canonical address (any object with .id and .slug), at a page, optionally at
+    a post on it or another anchor ("poll"), with any further query arguments (sort=)."""
+    if post is not None:
+        anchor = f"post-{post.id}"
+    if not args and has_request_context() and (anchor is None or _PLAIN_ANCHOR.fullmatch(anchor)):
+        # The common case (lists link every topic): the rule's path filled in, no URL map.
+        path = path_for("board.topic", topic_id=topic.id, slug=topic.slug)
+        if page > 1:
+            path = f"{path}?page={int(page)}"
+        return f"{path}#{anchor}" if anchor else path
+    return url_for("board.topic", topic_id=topic.id, slug=topic.slug,
+                   page=page if page > 1 else None, _anchor=anchor, **args)
+
+
+_PLAIN_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def post_url(post) -> str:
+    """The page of its topic a post is on (by position; pages never shift)."""
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    return topic_url(post.topic, page=page_of(post.position, per_page), post=post)
+
+
+def permalink(post) -> str:
+    """A post's permanent address, /p/<id>, which finds its page when followed: for lists
+    that know a post (or only its id) without its topic, and each post's own link. Built by
+    path_for (no URL map walk per post) within a request."""
+    post_id = int(getattr(post, "id", post))
+    if has_request_context():
+        return path_for("board.post", post_id=post_id)
+    return url_for("board.post", post_id=post_id)

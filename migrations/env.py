@@ -1,4 +1,6 @@
 import logging
+import os
+import re
 from logging.config import fileConfig
 
 from flask import current_app
@@ -9,9 +11,11 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Logging as alembic.ini says, unless this process has set logging up already (a test
+# run, a process that upgrades itself): then its handlers stay, and no existing logger (the
+# app's, forum.*) is disabled, so nothing the app logs after an upgrade is lost.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -95,14 +99,35 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        postgresql = connection.dialect.name == "postgresql"
+        if postgresql:
+            # A migration that cannot get a table's lock within MIGRATION_LOCK_TIMEOUT
+            # fails (run it again) instead of queueing, with every page that needs the
+            # table queued behind it (docs/operations.md, "Migrations without long locks").
+            # Set for this connection (reset below: it goes back to the app's pool), as
+            # each migration runs in a transaction of its own.
+            timeout = os.environ.get("MIGRATION_LOCK_TIMEOUT", "1s")
+            if not re.fullmatch(r"[0-9]+(ms|s|min)?", timeout):
+                raise ValueError("MIGRATION_LOCK_TIMEOUT: a number with ms, s or min")
+            connection.exec_driver_sql(f"SET lock_timeout = '{timeout}'")
+            connection.commit()
+        # One transaction per migration: the locks a migration takes are released when it
+        # commits, not held to the end of the whole upgrade (which made a table that an
+        # early migration touched wait for every later one).
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            transaction_per_migration=True,
             **conf_args
         )
-
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if postgresql:
+                connection.rollback()
+                connection.exec_driver_sql("RESET lock_timeout")
+                connection.commit()
 
 
 if context.is_offline_mode():

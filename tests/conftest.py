@@ -16,15 +16,16 @@ from contextlib import contextmanager
 os.environ["FORUM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="forum-instance-")
 
 import pytest
+from flask import template_rendered
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, make_url, text
 from werkzeug.serving import make_server
 
-from forum import clock, create_app
+from forum import clock, create_app, pagecache
 from forum.config import TestConfig, normalise_database_url
 from forum.extensions import db
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.oidc.server"]
 
 
 def database_url() -> str:
@@ -32,15 +33,31 @@ def database_url() -> str:
         url = os.environ.get("TEST_DATABASE_URL")
         if not url:
             raise RuntimeError("FORUM_TEST_DB=postgres needs TEST_DATABASE_URL")
-        return normalise_database_url(url)
+        url = normalise_database_url(url)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return worker_database(url, worker) if worker else url
     # Its own directory: pytest prunes old tmp_path folders, even those of a run still going.
     return f"sqlite:///{tempfile.mkdtemp(prefix='forum-test-')}/forum.db"
+
+
+def worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own beside TEST_DATABASE_URL's
+    (test_gw0, test_gw1...), made on first use."""
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not exists:
+            quoted = conn.dialect.identifier_preparer.quote(name)
+            conn.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_schema(url: str) -> None:
     """Start from an empty database so the migrations build everything."""
     if url.startswith("postgresql"):
-        from sqlalchemy import create_engine
         engine = create_engine(url)
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -94,7 +111,24 @@ def _fresh_tables(request):
         app = request.getfixturevalue("app")
         from forum.board.viewcount import views
         views._pending.clear()
+        pagecache.store(app).clear()  # ids start again: so must kept pages and post lists
         _clean(app)
+
+
+FAKE_DNS = {"localhost": ["127.0.0.1"], "metadata.google.internal": ["169.254.169.254"]}
+
+
+@pytest.fixture(autouse=True)
+def _no_dns(monkeypatch):
+    """Tests send no traffic but to 127.0.0.1: host names a link checker or a saved link
+    resolves get fixed answers (a public address, unless listed in FAKE_DNS or *.internal)."""
+    from forum.library import netguard
+
+    def resolve(host: str) -> list[str]:
+        if host in FAKE_DNS:
+            return FAKE_DNS[host]
+        return ["10.0.0.7"] if host.endswith(".internal") else ["93.184.215.14"]
+    monkeypatch.setattr(netguard, "resolve", resolve)
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +148,24 @@ def live_server(app):
         server.server_close()
         thread.join(timeout=5)
         werkzeug_log.setLevel(level)
+
+
+@pytest.fixture
+def other_app(app):
+    """`other_app(**config)`: another app (another 'process' or server) on the test database,
+    with TestConfig and these settings; its connections are closed after the test."""
+    made = []
+
+    def make_app(**config):
+        made.append(create_app({**config_dict(TestConfig),
+                                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                                **config}))
+        return made[-1]
+    yield make_app
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -155,3 +207,19 @@ def count_queries(app):
         finally:
             event.remove(engine, "before_cursor_execute", counter)
     return counting
+
+
+@pytest.fixture
+def rendered(app):
+    """The names of the templates the app renders during the test, in order (to count how
+    often a kept fragment's template was rendered). The forum's clock stands still (it still
+    moves by clock.advance), so a fragment's 30-second window cannot turn between two
+    requests of the test."""
+    clock.freeze()
+    names: list[str] = []
+
+    def record(sender, template, context, **extra):
+        names.append(template.name)
+    template_rendered.connect(record, app)  # blinker keeps a weak reference: `record` lives here
+    yield names
+    template_rendered.disconnect(record, app)

@@ -78,3 +78,26 @@ def test_poll_and_500_voted_replies_add_at_most_two_queries(client, make, login,
         db.session.commit()
     for page in ("", "?page=21", "?sort=helpful"):
         assert _queries(client, count_queries, url + page) <= min(before + 2, BUDGET)
+
+
+# A topic page, statement by statement. Visitor: the topic (forum, last and accepted post
+# joined), its posts (authors joined), its poll; the opening post's pings and the suggested
+# topics are kept fragments (pagecache.kept_fragment), so a page seen before by anyone of
+# the viewer's scope costs no query for them. A member adds themselves (with the header's
+# facts), their follow state and read mark, and their helpful marks. A page seen before
+# writes nothing; reading further is one upsert of the read mark and one UPDATE of the
+# notifications about the posts shown.
+TOPIC_PAGE = {"visitor": 3, "member": 6}
+
+
+@pytest.mark.parametrize("who", ["visitor", "member"])
+def test_topic_page_statements(client, make, login, count_queries, who):
+    topic = make.topic(replies=30)
+    if who == "member":
+        login(make.user())
+    url = f"/t/{topic.id}-{topic.slug}"
+    client.get(url)  # the read mark's first write
+    assert _queries(client, count_queries, url) == TOPIC_PAGE[who]
+    # a deeper page (its suggested topics kept already) moves the member's read mark
+    deeper = _queries(client, count_queries, url + "?page=2")
+    assert deeper == TOPIC_PAGE[who] + (2 if who == "member" else 0)

@@ -8,35 +8,20 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from forum import create_app
 from forum.board.models import Post
-from forum.config import TestConfig
 from forum.extensions import db
-from tests.conftest import config_dict
 from tests.factories import PASSWORD
 
 REDIS = "redis://127.0.0.1:6379/15"
 
 
-def limited_app(app, storage: str, **limits):
-    """Another app on the same database with rate limits on (one 'process')."""
-    return create_app({**config_dict(TestConfig), "RATELIMIT_ENABLED": True,
-                       "RATELIMIT_STORAGE_URI": storage, "RATE_LIMITS": limits,
-                       "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-
-
 @pytest.fixture
-def apps(app):
-    made = []
-
+def apps(other_app):
+    """Another app on the same database with rate limits on (one 'process')."""
     def make_app(storage="memory://", **limits):
-        made.append(limited_app(app, storage, **limits))
-        return made[-1]
-    yield make_app
-    for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        return other_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage,
+                         RATE_LIMITS=limits)
+    return make_app
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ import idna
 from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .. import clock
+from .. import clock, events, pagecache
 from ..errors import Invalid
 from ..extensions import db
 from ..permissions import require
-from .models import User
+from .models import OidcIdentity, User
 
 LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 MAX_DOMAINS_SHOWN = 500
@@ -109,16 +109,30 @@ def get_domain(domain_id: int) -> GovernmentDomain | None:
     return db.session.get(GovernmentDomain, domain_id)
 
 
+def _vouched_for(user_ids: list[int]) -> set[int]:
+    """Members a government identity provider vouched for (a verified address it sent)."""
+    return set(db.session.scalars(select(OidcIdentity.user_id).where(
+        OidcIdentity.user_id.in_(user_ids), OidcIdentity.government_verified.is_(True))))
+
+
 def refresh_badge(user: User) -> None:
-    """Recompute one member's flag (after their address was verified or changed)."""
-    user.is_government_verified = (user.email_verified_at is not None
-                                   and is_government_address(user.email, domain_names()))
+    """Recompute one member's flag (after their address was verified or changed), and tell
+    the features that follow addresses (forum/events.py)."""
+    was = bool(user.is_government_verified)
+    user.is_government_verified = (
+        (user.email_verified_at is not None
+         and is_government_address(user.email, domain_names()))
+        or bool(_vouched_for([user.id])))  # or a government identity provider said so
+    if user.is_government_verified != was:
+        pagecache.changed(pagecache.SITE)  # the badge shows beside their posts everywhere
+    events.address_changed.send(user)  # groups by e-mail domain follow the address
 
 
 def recompute_all() -> int:
     """Recompute every member's flag after the domain list changed; returns how many moved.
 
-    Only verified members can hold the badge. Their addresses are read in batches (id and
+    Only verified members (or those a government identity provider vouched for) can hold
+    the badge. Their addresses are read in batches (id and
     address only) and the flags that differ are written with one UPDATE per batch and value,
     so this costs a pass over the members once per admin change and nothing per page.
     """
@@ -132,10 +146,11 @@ def recompute_all() -> int:
         if not rows:
             break
         last_id = rows[-1].id
+        vouched = _vouched_for([row.id for row in rows])
         flips: dict[bool, list[int]] = {True: [], False: []}
         for row in rows:
-            wanted = row.email_verified_at is not None and is_government_address(row.email,
-                                                                                 allowed)
+            wanted = (row.email_verified_at is not None
+                      and is_government_address(row.email, allowed)) or row.id in vouched
             if wanted != bool(row.is_government_verified):
                 flips[wanted].append(row.id)
         for value, ids in flips.items():
@@ -144,7 +159,59 @@ def recompute_all() -> int:
                                    .values(is_government_verified=value),
                                    execution_options={"synchronize_session": "fetch"})
                 changed += len(ids)
+    if changed:
+        pagecache.changed(pagecache.SITE)  # badges beside posts on kept pages and post lists
     return changed
+
+
+# A starting set an admin can tick on the domains page rather than type: suffixes that
+# governments publish as theirs (each entry covers its subdomains).
+SUGGESTED: tuple[tuple[str, str], ...] = (
+    ("gov", "United States federal government"),
+    ("mil", "United States military"),
+    ("gov.uk", "United Kingdom government"),
+    ("gov.scot", "Scottish Government"),
+    ("gov.wales", "Welsh Government"),
+    ("gc.ca", "Government of Canada"),
+    ("canada.ca", "Government of Canada (public services)"),
+    ("gov.au", "Australian governments"),
+    ("govt.nz", "New Zealand government"),
+    ("gov.ie", "Government of Ireland"),
+    ("europa.eu", "European Union institutions"),
+    ("gouv.fr", "French government"),
+    ("bund.de", "German federal government"),
+    ("admin.ch", "Swiss federal administration"),
+    ("gov.sg", "Singapore government"),
+    ("gov.in", "Government of India"),
+    ("gov.za", "South African government"),
+)
+
+
+def suggestions(entries: list[GovernmentDomain]) -> list[tuple[str, str]]:
+    """The suggested suffixes not on the list yet (covered ones included: "gov.uk" stays
+    offered while only "justice.gov.uk" is listed)."""
+    listed = {entry.domain for entry in entries}
+    return [(suffix, whose) for suffix, whose in SUGGESTED if suffix not in listed]
+
+
+def add_suggested(actor: User, suffixes: list[str]) -> list[str]:
+    """Add the ticked suggested suffixes (others, and those already listed, are skipped);
+    the badges are recomputed once. Returns the suffixes added."""
+    require(actor, "manage_government_domains")
+    known = dict(SUGGESTED)
+    wanted = [s for s in dict.fromkeys(suffixes) if s in known]
+    if not wanted:
+        raise Invalid("Tick at least one suffix to add.", "suffix")
+    listed = set(db.session.scalars(select(GovernmentDomain.domain)
+                                    .where(GovernmentDomain.domain.in_(wanted))))
+    added = [s for s in wanted if s not in listed]
+    for suffix in added:
+        db.session.add(GovernmentDomain(domain=suffix, added_by_id=actor.id,
+                                        created_at=clock.now()))
+    db.session.flush()
+    if added:
+        recompute_all()
+    return added
 
 
 def add_domain(actor: User, text: str) -> GovernmentDomain:

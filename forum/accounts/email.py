@@ -10,7 +10,7 @@ purpose is refused by the others). A token
 - cannot be forged: without the secret key there is no valid signature.
 A refused token raises LinkRefused, which the views show as a page saying what went wrong.
 
-Every e-mail goes through the outbox (forum.notify.outbox.enqueue) inside the caller's
+Every e-mail goes through the outbox (forum.outbox.enqueue) inside the caller's
 transaction, so a rolled-back request sends nothing. Nothing here commits.
 """
 from __future__ import annotations
@@ -27,9 +27,9 @@ from sqlalchemy import select
 from .. import clock
 from ..errors import Invalid
 from ..extensions import db
-from ..notify.mail import external_url
-from ..notify.outbox import enqueue
-from . import domains, services
+from ..outbox import enqueue
+from ..urls import external_url
+from . import domains, services, sessions
 from .models import User
 
 # How long each kind of link works (overridable with the EMAIL_LINK_MAX_AGE setting,
@@ -142,11 +142,27 @@ def send_verification(user: User) -> bool:
     return True
 
 
-def register_member(display_name: str, email: str, password: str) -> User:
-    """Create an account (accounts.services.register) and e-mail its verification link."""
-    user = services.register(display_name, email, password)
-    send_verification(user)
-    return user
+def register_member(display_name: str, email: str, password: str) -> User | None:
+    """Create an account (accounts.services.register) and e-mail its verification link; or,
+    when the address already has an account, create nothing and tell its owner by e-mail
+    (None). The caller answers the same either way, so registering tells nobody which
+    addresses have accounts."""
+    services.check_chosen_name(display_name)
+    address = (email or "").strip().lower()
+    owner = db.session.scalar(select(User).where(User.email == address))
+    if owner is None:
+        user = services.register(display_name, email, password)
+        send_verification(user)
+        return user
+    services.check_new_name(display_name)  # a taken name is public: it may be said
+    services.hash_password(password)  # the same work as a real registration: same timing
+    _send(owner, owner.email, "Someone tried to register with your address",
+          ["Someone tried to create a new account on this forum with this email address, "
+           "which your account already uses. No new account was made."],
+          ("Log in", external_url("accounts.login")),
+          "If it was you and you have forgotten your password, use “Forgot your password?” "
+          "on the log-in page.")
+    return None
 
 
 def verify_email(token: str) -> User:
@@ -179,6 +195,7 @@ def reset_password(token: str, new_password: str) -> User:
     user = read_token("reset", token)
     user.password_hash = services.hash_password(new_password)
     user.session_version += 1
+    sessions.end_all(user)
     if user.email_verified_at is None:
         user.email_verified_at = clock.now()
         domains.refresh_badge(user)
@@ -199,9 +216,16 @@ def request_email_change(user: User, new_address: str, password: str) -> None:
         raise Invalid("Email address must be 254 characters or fewer.", "email")
     if new_address == user.email:
         raise Invalid("That is already your email address.", "email")
-    if db.session.scalar(select(User.id).where(User.email == new_address, User.id != user.id)):
-        raise Invalid("Another account uses that email address.", "email")
-    user.pending_email = new_address
+    user.pending_email = new_address  # shown as asked for either way: nothing tells them apart
+    owner = db.session.scalar(select(User).where(User.email == new_address,
+                                                 User.id != user.id))
+    if owner is not None:  # no link: its owner is told instead (confirming would refuse)
+        _send(owner, new_address, "Someone tried to move an account to your address",
+              ["Someone logged in to another account on this forum asked to change its email "
+               "address to this one, which your account already uses. Nothing has changed, "
+               "and no account can take your address."],
+              None, "You do not need to do anything.")
+        return
     _send(user, new_address, "Confirm your new email address",
           ["You asked to use this address for your account. Follow this link to confirm "
            f"it. It works for {_hours('change')}. Until then your old address stays."],

@@ -2,17 +2,17 @@
 list of government domains. The rules live in accounts/email.py and accounts/domains.py."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
+from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    url_for)
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from ..errors import Invalid, keeps_input
-from ..extensions import db
 from ..forms import Form
-from ..handlers import complete
+from ..handlers import act, complete
 from ..permissions import require
-from . import domains, email
-from .forms import ChangeEmailForm, ForgotPasswordForm, GovernmentDomainForm, ResetPasswordForm
+from . import domains, email, security_views
+from .forms import (ChangeEmailForm, ForgotPasswordForm, GovernmentDomainForm,
+                    ResetPasswordForm, SuggestedDomainsForm)
 
 bp = Blueprint("accounts_email", __name__)
 
@@ -45,6 +45,12 @@ def _account(token: str, purpose: str):
         return None, _refused(refused.reason, purpose)
 
 
+def _after_confirming(user) -> str:
+    """Where a confirmed link leads: the member's settings if it is theirs, else home."""
+    mine = current_user.is_authenticated and current_user.id == user.id
+    return url_for("accounts.settings") if mine else url_for("board.index")
+
+
 # ------------------------------------------------------------------- verifying an address
 
 @bp.route("/verify-email/<token>", methods=["GET", "POST"])
@@ -57,13 +63,14 @@ def verify(token: str):
         return refused
     form = Form()
     if form.validate_on_submit():
-        user = email.verify_email(token)
-        db.session.commit()
-        flash(f"Thank you: {user.email} is confirmed."
-              + (" Your profile now shows the Government staff badge."
-                 if user.is_government_verified else ""), "success")
-        mine = current_user.is_authenticated and current_user.id == user.id
-        return redirect(url_for("accounts.settings") if mine else url_for("board.index"))
+        def save():
+            user = email.verify_email(token)
+            return _after_confirming(user), (
+                f"Thank you: {user.email} is confirmed."
+                + (" Your profile now shows the Government staff badge."
+                   if user.is_government_verified else ""))
+        if done := complete(form, save):
+            return done
     return render_template("accounts/confirm_link.html", form=form, purpose="verify",
                            address=user.email,
                            action=url_for("accounts_email.verify", token=token))
@@ -76,14 +83,15 @@ def resend_verification():
     form = Form()
     if not form.validate_on_submit():
         abort(400)
+    back = url_for("accounts.settings")
     if form.throttled("email_link", f"user:{current_user.id}"):
         flash(form.form_errors[-1], "info")
-    elif email.send_verification(current_user):
-        db.session.commit()
-        flash(f"We have sent a new link to {current_user.email}.", "success")
-    else:
-        flash("Your email address is already confirmed.", "info")
-    return redirect(url_for("accounts.settings"))
+        return redirect(back)
+
+    def send():
+        if not email.send_verification(current_user):
+            raise Invalid("Your email address is already confirmed.")
+    return act(send, back, f"We have sent a new link to {current_user.email}.")
 
 
 # -------------------------------------------------------------- forgotten password, reset
@@ -94,9 +102,11 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit() and not form.throttled("reset_password") \
             and not form.throttled("reset_password_to", f"to:{form.email.data.lower()}"):
-        email.request_password_reset(form.email.data)
-        db.session.commit()
-        return redirect(url_for("accounts_email.forgot_password", sent=1))
+        def save():
+            email.request_password_reset(form.email.data)
+            return url_for("accounts_email.forgot_password", sent=1), None
+        if done := complete(form, save):
+            return done
     sent = request.args.get("sent") == "1" and request.method == "GET"
     return render_template("accounts/forgot_password.html", form=form, sent=sent)
 
@@ -109,13 +119,15 @@ def reset_password(token: str):
         return refused
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user = email.reset_password(token, form.new_password.data)
-        db.session.commit()
-        session.clear()  # a fresh session, logged in as the account whose mailbox got the link
-        login_user(user, remember=False)
-        flash("Your password has been changed and you are logged in. Every other device "
-              "has been logged out.", "success")
-        return redirect(url_for("board.index"))
+        def save():
+            user = email.reset_password(token, form.new_password.data)
+            # A fresh session, logged in as the account whose mailbox got the link.
+            security_views.sign_in(user, "password reset link", remember=False)
+            return url_for("board.index"), ("Your password has been changed and you are "
+                                            "logged in. Every other device has been logged "
+                                            "out.")
+        if done := complete(form, save):
+            return done
     return render_template("accounts/reset_password.html", form=form, member=user,
                            action=url_for("accounts_email.reset_password", token=token))
 
@@ -133,8 +145,8 @@ def change_email():
         def save():
             email.request_email_change(current_user, form.email.data, form.password.data)
             return (url_for("accounts_email.change_email"),
-                    f"We have sent a link to {current_user.pending_email}. Your address "
-                    "changes when you follow it.")
+                    f"We have sent an email to {current_user.pending_email}. Your address "
+                    "changes when you follow the link in it.")
         if done := complete(form, save):
             return done
     return render_template("accounts/change_email.html", form=form)
@@ -146,10 +158,10 @@ def cancel_change():
     require(current_user, "edit_profile", current_user)
     if not Form().validate_on_submit():
         abort(400)
-    if email.cancel_email_change(current_user):
-        db.session.commit()
-        flash("The change of email address has been cancelled.", "success")
-    return redirect(url_for("accounts_email.change_email"))
+    return act(lambda: email.cancel_email_change(current_user),
+               url_for("accounts_email.change_email"),
+               lambda cancelled: "The change of email address has been cancelled."
+               if cancelled else None)
 
 
 @bp.route("/confirm-email/<token>", methods=["GET", "POST"])
@@ -160,16 +172,11 @@ def confirm_change(token: str):
         return refused
     form = Form()
     if form.validate_on_submit():
-        try:
+        def save():
             user = email.confirm_email_change(token)
-        except Invalid as error:
-            db.session.rollback()
-            form.fail(error)
-        else:
-            db.session.commit()
-            flash(f"Your email address is now {user.email}.", "success")
-            mine = current_user.is_authenticated and current_user.id == user.id
-            return redirect(url_for("accounts.settings") if mine else url_for("board.index"))
+            return _after_confirming(user), f"Your email address is now {user.email}."
+        if done := complete(form, save):
+            return done
     return render_template("accounts/confirm_link.html", form=form, purpose="change",
                            address=user.pending_email,
                            action=url_for("accounts_email.confirm_change", token=token))
@@ -191,8 +198,34 @@ def government_domains():
                     "now show the Government staff badge.")
         if done := complete(form, save):
             return done
-    return render_template("accounts/government_domains.html", form=form,
-                           entries=domains.all_domains())
+    return _domains_page(form, SuggestedDomainsForm(formdata=None))
+
+
+def _domains_page(form, suggested_form, status: int = 200):
+    """The page, with `form` (the domain form) and `suggested_form`; whichever was sent back
+    with errors is `form` for the page's error summary."""
+    entries = domains.all_domains()
+    return render_template("accounts/government_domains.html",
+                           form=suggested_form if suggested_form.problems else form,
+                           domain_form=form, suggested_form=suggested_form, entries=entries,
+                           suggestions=domains.suggestions(entries)), status
+
+
+@bp.post("/admin/government-domains/suggested")
+@login_required
+@keeps_input
+def add_suggested_domains():
+    """Add the ticked well-known government suffixes."""
+    require(current_user, "manage_government_domains")
+    form = SuggestedDomainsForm()
+    if form.validate_on_submit():
+        def save():
+            added = domains.add_suggested(current_user, request.form.getlist("suffix"))
+            return (url_for("accounts_email.government_domains"),
+                    f"Added {', '.join(added)}." if added else "Those were already listed.")
+        if done := complete(form, save):
+            return done
+    return _domains_page(GovernmentDomainForm(formdata=None), form, 400)
 
 
 @bp.post("/admin/government-domains/<id:domain_id>/remove")
@@ -204,8 +237,6 @@ def remove_government_domain(domain_id: int):
         abort(404)
     if not Form().validate_on_submit():
         abort(400)
-    name = entry.domain
-    domains.remove_domain(current_user, entry)
-    db.session.commit()
-    flash(f"{name} has been removed from the list.", "success")
-    return redirect(url_for("accounts_email.government_domains"))
+    return act(lambda: domains.remove_domain(current_user, entry),
+               url_for("accounts_email.government_domains"),
+               f"{entry.domain} has been removed from the list.")

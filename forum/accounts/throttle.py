@@ -21,13 +21,16 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, request
+from flask import current_app
 from sqlalchemy import String, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import clock
 from ..extensions import db
+from .. import metrics
+from ..client_address import client_address
+from .models import User, name_key
 
 FAILURE_WINDOW = timedelta(minutes=15)
 
@@ -68,14 +71,12 @@ def _key(scope: str, value: str) -> str:
 def _keys(login: str) -> dict[str, str]:
     """An existing account is one key however it is named (email or display name); a name
     with no account is keyed by what was typed, so the rows tell nothing either way."""
-    from .models import User
-    from .services import name_key
     typed = (login or "").strip()
     user_id = db.session.scalar(select(User.id).where(or_(
         User.email == typed.lower(), User.name_key == name_key(typed))).limit(1))
     account = f"id:{user_id}" if user_id is not None else f"typed:{name_key(typed)}"
     return {"account": _key("account", account),
-            "address": _key("address", request.remote_addr or "unknown")}
+            "address": _key("address", client_address())}
 
 
 def wait_seconds(login: str) -> int | None:
@@ -88,6 +89,7 @@ def wait_seconds(login: str) -> int | None:
         LoginThrottle.blocked_until > now)).all()
     if not until:
         return None
+    metrics.refused("login_delay")
     return max(1, math.ceil((max(until) - now).total_seconds()))
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import Invalid, keeps_input
-from ..extensions import db
-from ..handlers import complete
+from ..errors import keeps_input
+from ..handlers import act, complete
 from ..permissions import require
 from . import queries, services
 from .forms import CategoryForm, ForumEditForm, ForumForm, MoveForm
@@ -18,6 +17,14 @@ def _or_404(thing):
     if thing is None:
         abort(404)
     return thing
+
+
+@bp.get("")
+@login_required
+def home():
+    """Every admin page in one place (each link shown to those its rule allows)."""
+    require(current_user, "manage_forums")
+    return render_template("admin/home.html")
 
 
 @bp.get("/forums")
@@ -105,18 +112,12 @@ def edit_category(category_id: int):
 def _move(move, thing, anchor: str):
     """Up/down buttons: move, commit and go back to the list (a message either way)."""
     form = MoveForm()
-    if form.validate_on_submit():
-        try:
-            move(current_user, thing, form.direction.data)
-        except Invalid as error:
-            db.session.rollback()
-            flash(error.message, "info")
-        else:
-            db.session.commit()
-            flash(f"“{thing.title}” moved {form.direction.data}.", "success")
-    else:
+    back = url_for("admin.forums", _anchor=anchor)
+    if not form.validate_on_submit():
         flash("Choose up or down.", "info")
-    return redirect(url_for("admin.forums", _anchor=anchor))
+        return redirect(back)
+    return act(lambda: move(current_user, thing, form.direction.data), back,
+               f"“{thing.title}” moved {form.direction.data}.")
 
 
 @bp.post("/forums/<id:forum_id>/move")

@@ -5,6 +5,7 @@ from wtforms import (DateTimeLocalField, IntegerField, RadioField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from .. import clock
 from ..board.services import BODY_MAX, TITLE_MAX, TITLE_MIN
 from ..forms import Form
 from .services import (DRAFT, EXCERPT_MAX, PUBLISH, QUESTION_MAX, SCHEDULE, SERIES_MAX,
@@ -58,9 +59,20 @@ class ArticleForm(Form):
     preview = SubmitField("Preview")
     submit = SubmitField("Save article")
 
+    def __init__(self, *args, zone_name: str | None = None, **kwargs):
+        """`zone_name`: the author's time zone, in which "Publish at" is shown and read
+        (stored in UTC)."""
+        self.zone = clock.zone(zone_name)
+        if kwargs.get("publish_at") is not None:
+            kwargs["publish_at"] = clock.local(kwargs["publish_at"], self.zone).replace(
+                tzinfo=None)
+        super().__init__(*args, **kwargs)
+        self.publish_at.label.text = f"Publish at ({self.zone.key})"
+
     def data_for_service(self) -> ArticleData:
         return ArticleData(title=self.title.data, body=self.body.data,
                            excerpt=self.excerpt.data or "", tags=self.tags.data or "",
                            series=self.series.data or "", series_part=self.series_part.data,
                            question=self.question.data or "", status=self.status.data,
-                           publish_at=self.publish_at.data)
+                           publish_at=clock.from_local(self.publish_at.data, self.zone)
+                           if self.publish_at.data else None)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ..board.models import Tag, Topic, TopicKind, TopicStatus, topic_tags
 from ..extensions import db
-from .models import Article, Ping, Series
+from .models import Article, Series
 
 
 class Part(NamedTuple):
@@ -50,7 +50,7 @@ def unpublished_articles(limit: int = 50) -> list[Topic]:
     return list(db.session.scalars(
         select(Topic).where(Topic.kind == TopicKind.ARTICLE,
                             Topic.status.in_([TopicStatus.DRAFT, TopicStatus.SCHEDULED]),
-                            ~Topic.public())
+                            ~Topic.published())
         .order_by(Topic.created_at.desc()).limit(limit)))
 
 
@@ -127,10 +127,10 @@ def article_details(topic_id: int) -> dict:
     return found
 
 
-def pings(topic_id: int, limit: int = 100) -> list:
-    """Public topics linking here: (title, id, slug, excerpt, created_at), oldest first."""
-    return list(db.session.execute(
-        select(Topic.id, Topic.slug, Topic.title, Ping.excerpt, Ping.created_at)
-        .join(Topic, Topic.id == Ping.source_topic_id)
-        .where(Ping.target_topic_id == topic_id, Topic.public())
-        .order_by(Ping.created_at, Ping.id).limit(limit)).all())
+def topic_extras(topic: Topic) -> dict:
+    """What an article's page shows after its opening post: its details, tags and series
+    neighbours (one query; none for other topics)."""
+    extras = {"article": None, "tags": [], "previous": None, "next": None}
+    if topic.kind == TopicKind.ARTICLE:
+        extras.update(article_details(topic.id))
+    return extras

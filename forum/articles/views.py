@@ -6,16 +6,19 @@ import time
 import click
 from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from .. import pagecache
 
 from ..board.access import visible_topic
-from ..board.links import topic_url
 from ..board.models import TopicKind
 from ..errors import keeps_input
 from ..extensions import db
-from ..handlers import preview_or_save
+from ..handlers import preview_or_save, settle
 from ..markup import excerpt
 from ..permissions import can, require
-from ..urls import page_arg
+from ..templating import long_datetime
+from ..urls import page_arg, page_count, topic_url
 from . import queries, services
 from .forms import ArticleForm
 
@@ -25,16 +28,21 @@ PER_PAGE = 10
 
 
 def _pages(total: int) -> tuple[int, int]:
-    pages = max(1, -(-total // PER_PAGE))
+    pages = page_count(total, PER_PAGE)
     return page_arg(pages), pages
 
 
 @bp.get("/articles")
 def index():
     page, pages = _pages(queries.article_count())
+    # Published articles are the same for everyone: kept (issue 15), dropped by any write to
+    # a listed topic or a publication (`site`).
+    listing = pagecache.kept_fragment(
+        f"articles:{page}", [pagecache.SITE, pagecache.LISTS],
+        lambda: render_template("articles/_listing.html",
+                                entries=queries.articles(page, PER_PAGE)))
     return render_template(
-        "articles/index.html", page=page, pages=pages,
-        entries=queries.articles(page, PER_PAGE),
+        "articles/index.html", page=page, pages=pages, listing=Markup(listing),
         unpublished=queries.unpublished_articles() if can(current_user, "write_article")
         else [])
 
@@ -63,7 +71,7 @@ def series(slug: str):
 @keeps_input
 def new():
     require(current_user, "write_article")
-    form = ArticleForm()
+    form = ArticleForm(zone_name=current_user.time_zone)
     del form.reason
     preview = None
     if form.validate_on_submit():
@@ -88,7 +96,7 @@ def edit(topic_id: int):
     if article is None:
         abort(404)
     form = ArticleForm(
-        title=topic.title, body=topic.first_post.body_source,
+        zone_name=current_user.time_zone, title=topic.title, body=topic.first_post.body_source,
         excerpt=article.excerpt if article.excerpt_given else "",
         question=article.question_source or "", tags=", ".join(t.name for t in topic.tags),
         series=article.series.title if article.series else "",
@@ -113,20 +121,8 @@ def _saved_message(topic) -> str:
     if topic.is_published:
         return "The article is published."
     if topic.status.value == "scheduled":
-        from ..templating import long_datetime
         return f"The article is scheduled for {long_datetime(topic.publish_at)}."
     return "The article is saved as a draft. Only staff can see it."
-
-
-@bp.app_template_global()
-def topic_extras(topic) -> dict:
-    """What a topic page shows after its opening post: the pings of any topic (one query) and
-    an article's details, tags and series neighbours (one more query)."""
-    extras = {"pings": queries.pings(topic.id), "article": None, "tags": [],
-              "previous": None, "next": None}
-    if topic.kind == TopicKind.ARTICLE:
-        extras.update(queries.article_details(topic.id))
-    return extras
 
 
 @bp.app_template_filter("entry_excerpt")
@@ -159,8 +155,7 @@ def promote_due_articles(response):
     def run():
         try:
             with app.app_context():
-                if services.publish_due():
-                    db.session.commit()
+                settle(services.publish_due)
                 db.session.remove()
         except Exception:
             app.logger.warning("Scheduled articles could not be published yet; will retry.")
@@ -171,6 +166,5 @@ def promote_due_articles(response):
 @bp.cli.command("publish-due")
 def publish_due_command() -> None:
     """Publish scheduled articles whose time has come (safe to run from cron)."""
-    count = services.publish_due()
-    db.session.commit()
+    count = settle(services.publish_due)
     click.echo(f"{count} scheduled topic(s) published.")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField,
+from wtforms import (BooleanField, DateField, IntegerField, MultipleFileField, RadioField,
+                     SelectField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -54,11 +55,23 @@ class PollFields(Form):
                     (self.poll_options.data or "").strip())
 
 
+class AttachFields(Form):
+    """Files for a new post (read from the request by forum/uploads/views.from_request)."""
+    file = MultipleFileField("Attach files (optional)", description=(
+        "Pictures (PNG, JPEG, GIF, WebP), PDF, Word, Excel, PowerPoint, CSV or text; up to 5 "
+        "files of 8 MB each."))
+    alt = TextAreaField("Describe each picture", filters=[_strip],
+                        description="For people who cannot see pictures: one line a picture, "
+                                    "in the order attached.",
+                        validators=[Length(max=3000, message="Keep the descriptions to 3,000 "
+                                                             "characters.")])
+
+
 class PollForm(PollFields):
     submit = SubmitField("Add poll")
 
 
-class TopicForm(PollFields):
+class TopicForm(PollFields, AttachFields):
     forum = SelectField("Forum", coerce=int,
                         validate_choice=True)
     title = StringField("Title", filters=[_strip],
@@ -78,13 +91,13 @@ class TopicForm(PollFields):
         self.forum.choices = [SelectChoice(f.id, f.title) for f in forums]
 
 
-class ReplyForm(Form):
+class ReplyForm(AttachFields):
     body = _body_field("Your reply")
     preview = SubmitField("Preview")
     submit = SubmitField("Post reply")
 
 
-class EditForm(Form):
+class EditForm(AttachFields):
     title = StringField("Title", filters=[_strip],
                         validators=[Length(TITLE_MIN, TITLE_MAX, f"Title must be between "
                                            f"{TITLE_MIN} and {TITLE_MAX} characters.")])

@@ -3,18 +3,15 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import (Column, ForeignKey, Index, SmallInteger, String, Table, Text,
-                        UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (JSON, Column, ForeignKey, Index, SmallInteger, String, Table, Text,
+                        UniqueConstraint, false, select, true)
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from .. import clock
 from ..accounts.models import User
+from ..dbutil import string_enum
 from ..extensions import db
-
-
-def _enum(cls):
-    return db.Enum(cls, native_enum=False, length=16,
-                   values_callable=lambda e: [m.value for m in e])
+from ..urls import page_count
 
 
 class TopicKind(str, enum.Enum):
@@ -71,6 +68,12 @@ class Forum(db.Model):
     title: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Whether some groups alone may read / reply / start topics here (forum/groups/ keeps
+    # which groups, and these flags with them). A read-restricted forum's topics are not
+    # public: Topic.public() leaves them out of every listing, feed, search and count.
+    read_restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reply_restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    start_restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Counters kept by the services in the same transaction as each write.
     topic_count: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)
@@ -79,6 +82,15 @@ class Forum(db.Model):
 
     category: Mapped[Category] = relationship(back_populates="forums")
     last_post: Mapped[Post | None] = relationship(foreign_keys=[last_post_id], post_update=True)
+
+    @classmethod
+    def readable_by(cls, scope):
+        """SQL: forums this viewer (a permissions.ViewerScope, None for everyone) may read."""
+        if scope is not None and scope.all_forums:
+            return true()
+        readable = scope.readable if scope is not None else ()
+        return ~cls.read_restricted | cls.id.in_(sorted(readable)) if readable \
+            else ~cls.read_restricted
 
 
 # Which tags a topic carries (articles and library links use them; any topic may).
@@ -105,6 +117,9 @@ class Topic(db.Model):
         # (status is a filter: nearly every topic is public). See bench/README.md.
         Index("ix_topics_listing", "forum_id", "pinned", "last_post_at", "id"),
         Index("ix_topics_pinned", "pinned", "last_post_at"),  # global pins on every forum
+        # latest activity: suggested topics (per forum) and the Latest tab (all)
+        Index("ix_topics_forum_latest", "forum_id", "last_post_at", "id"),
+        Index("ix_topics_latest", "last_post_at", "id"),
         Index("ix_topics_kind", "kind", "created_at"),  # /articles and /library by kind
         Index("ix_topics_author", "author_id", "created_at"),
     )
@@ -114,8 +129,8 @@ class Topic(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80))
-    kind: Mapped[TopicKind] = mapped_column(_enum(TopicKind), default=TopicKind.DISCUSSION)
-    status: Mapped[TopicStatus] = mapped_column(_enum(TopicStatus),
+    kind: Mapped[TopicKind] = mapped_column(string_enum(TopicKind), default=TopicKind.DISCUSSION)
+    status: Mapped[TopicStatus] = mapped_column(string_enum(TopicStatus),
                                                 default=TopicStatus.PUBLISHED)
     pinned: Mapped[int] = mapped_column(SmallInteger, default=Pin.NONE)
     locked: Mapped[bool] = mapped_column(default=False)
@@ -165,13 +180,44 @@ class Topic(db.Model):
         return self.status == TopicStatus.PUBLISHED
 
     @classmethod
-    def public(cls):
-        """The SQL form of is_published, for every query that lists or finds public topics."""
+    def published(cls, now=None):
+        """The SQL form of is_published (the status alone, wherever the forum is). `now`: the
+        moment as an expression (a bound parameter, in a statement built once), else now."""
         return (cls.status == TopicStatus.PUBLISHED) | (
-            (cls.status == TopicStatus.SCHEDULED) & (cls.publish_at <= clock.now()))
+            (cls.status == TopicStatus.SCHEDULED)
+            & (cls.publish_at <= (clock.now() if now is None else now)))
+
+    @classmethod
+    def public(cls):
+        """Public to everyone: published, in a forum no group limits. Every query that lists
+        or finds topics for everyone (feeds, pings, latest lists, profiles) uses this."""
+        return cls.published() & cls.in_forums_readable_by(None)
+
+    @classmethod
+    def in_forums_readable_by(cls, scope, readable=None):
+        """SQL: the topic's forum is one the viewer (a permissions.ViewerScope, None for
+        everyone) may read; the same rule as permissions' view_forum. `readable`: the
+        restricted forums they may read as an expression (an expanding bound parameter, in
+        a statement built once) instead of the scope's ids."""
+        if scope is not None and scope.all_forums:
+            return true()
+        restricted = aliased(Forum)  # never correlated with a Forum the outer query joins
+        open_forum = cls.forum_id.not_in(
+            select(restricted.id).where(restricted.read_restricted).correlate(None))
+        if readable is not None:
+            return open_forum | cls.forum_id.in_(readable)
+        readable = scope.readable if scope is not None else ()
+        return open_forum | cls.forum_id.in_(sorted(readable)) if readable else open_forum
+
+    @classmethod
+    def visible_to(cls, scope, now=None, readable=None):
+        """Published topics this viewer may read: public(), plus those of the restricted
+        forums their groups (or role) open to them. `now`, `readable`: as expressions, for a
+        statement built once (published, in_forums_readable_by)."""
+        return cls.published(now) & cls.in_forums_readable_by(scope, readable)
 
     def page_count(self, per_page: int) -> int:
-        return max(1, -(-self.post_count // per_page))
+        return page_count(self.post_count, per_page)
 
 
 class Post(db.Model):
@@ -198,8 +244,13 @@ class Post(db.Model):
     hide_reason: Mapped[str | None] = mapped_column(String(500))
     # Members who marked it helpful (rows in post_votes), kept by the services.
     vote_count: Mapped[int] = mapped_column(default=0)
+    # Public posts quoting this one (rows in post_quotes), kept by forum/writing/quotes.py.
+    quote_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Files attached to it (rows in attachments, forum/uploads/): pages look them up only
+    # for posts that have some.
+    attachment_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # None for posts that never had to wait (see Approval).
-    approval: Mapped[Approval | None] = mapped_column(_enum(Approval))
+    approval: Mapped[Approval | None] = mapped_column(string_enum(Approval))
 
     topic: Mapped[Topic] = relationship(foreign_keys=[topic_id])
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -231,7 +282,8 @@ class Post(db.Model):
 
 
 class PostRevision(db.Model):
-    """Every edit keeps the text it replaced, who changed it and when."""
+    """Every edit keeps the text it replaced, who changed it and when, and the names of the
+    files it added and removed (`file_changes`: {"added": [...], "removed": [...]})."""
     __tablename__ = "post_revisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -240,6 +292,7 @@ class PostRevision(db.Model):
     body_source: Mapped[str] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(String(500))
+    file_changes: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     editor: Mapped[User] = relationship()

@@ -2,19 +2,29 @@
 size: lists come from denormalised counters and position ranges, related rows are joined."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from datetime import datetime, timedelta
 
+from sqlalchemy import DateTime, Integer, bindparam, exists, func, select
+from sqlalchemy.orm import defer, joinedload, selectinload
+
+from .. import clock
 from ..accounts.models import User
 from ..extensions import db
 from .models import Category, Forum, Pin, Post, PostRevision, Topic, TopicKind
 
 
-def forum_index() -> list[Category]:
+def forum_index(scope=None) -> list[Category]:
+    """Categories and the forums in them the viewer may read (a permissions.ViewerScope;
+    None: what everyone may read). A category whose every forum is closed to the viewer is
+    left out, so not even its title shows."""
     last = joinedload(Forum.last_post)
+    readable = Forum.readable_by(scope)
+    listed = select(Forum.id).where(Forum.category_id == Category.id, readable)
+    empty = ~exists().where(Forum.category_id == Category.id)
     return list(db.session.scalars(
-        select(Category).order_by(Category.position, Category.id)
-        .options(selectinload(Category.forums).options(
+        select(Category).where(exists(listed) | empty)
+        .order_by(Category.position, Category.id)
+        .options(selectinload(Category.forums.and_(readable)).options(
             last.joinedload(Post.topic), last.joinedload(Post.author)))))
 
 
@@ -23,24 +33,29 @@ def forum_by_slug(slug: str) -> Forum | None:
                              .options(joinedload(Forum.category)))
 
 
-def all_forums() -> list[Forum]:
-    return list(db.session.scalars(select(Forum).join(Forum.category)
-                                   .order_by(Category.position, Forum.position)))
+def all_forums(scope=None) -> list[Forum]:
+    """Every forum (scope=None), or those a viewer may read (a permissions.ViewerScope)."""
+    query = select(Forum).join(Forum.category).order_by(Category.position, Forum.position)
+    if scope is not None:
+        query = query.where(Forum.readable_by(scope))
+    return list(db.session.scalars(query))
 
 
-def _unanswered(forum: Forum):
-    return ((Topic.forum_id == forum.id) & Topic.public()
+def _unanswered(forum: Forum, scope=None):
+    return ((Topic.forum_id == forum.id) & Topic.visible_to(scope)
             & (Topic.kind == TopicKind.QUESTION) & Topic.accepted_post_id.is_(None))
 
 
-def unanswered_count(forum: Forum) -> int:
-    return db.session.scalar(select(func.count(Topic.id)).where(_unanswered(forum))) or 0
+def unanswered_count(forum: Forum, scope=None) -> int:
+    return db.session.scalar(select(func.count(Topic.id))
+                             .where(_unanswered(forum, scope))) or 0
 
 
 def forum_topics(forum: Forum, page: int, per_page: int,
-                 unanswered: bool = False) -> list[Topic]:
-    listed = _unanswered(forum) if unanswered else (
-        (Topic.forum_id == forum.id) & Topic.public())
+                 unanswered: bool = False, scope=None) -> list[Topic]:
+    """A page of the forum's topics the viewer may read (scope as in forum_index)."""
+    listed = _unanswered(forum, scope) if unanswered else (
+        (Topic.forum_id == forum.id) & Topic.visible_to(scope))
     return list(db.session.scalars(
         select(Topic)
         .where(listed)
@@ -52,11 +67,13 @@ def forum_topics(forum: Forum, page: int, per_page: int,
 GLOBAL_PINS_SHOWN = 5
 
 
-def global_pins(forum: Forum) -> list[Topic]:
-    """Topics pinned everywhere from other forums, shown above every forum's first page."""
+def global_pins(forum: Forum, scope=None) -> list[Topic]:
+    """Topics pinned everywhere from other forums, shown above every forum's first page
+    (those the viewer may read)."""
     return list(db.session.scalars(
         select(Topic)
-        .where(Topic.pinned == Pin.GLOBAL, Topic.forum_id != forum.id, Topic.public())
+        .where(Topic.pinned == Pin.GLOBAL, Topic.forum_id != forum.id,
+               Topic.visible_to(scope))
         .order_by(Topic.last_post_at.desc(), Topic.id.desc())
         .options(joinedload(Topic.author), joinedload(Topic.forum),
                  joinedload(Topic.last_post).joinedload(Post.author))
@@ -71,11 +88,21 @@ def topic(topic_id: int) -> Topic | None:
                  joinedload(Topic.accepted_post).joinedload(Post.author)))
 
 
+# What a topic page shows of each post's author and editor; the rest of a member's row
+# (e-mail, password hash, bio) stays in the database. A template that shows more of them
+# adds the column here: one that is not loaded costs a query per author.
+PAGE_AUTHOR_COLUMNS = (User.id, User.display_name, User.role, User.is_government_verified,
+                       User.avatar_key)
+
+
 def topic_posts(topic: Topic, page: int, per_page: int, by_helpful: bool = False) -> list[Post]:
     """A page of posts: a position range in time order (constant cost at any depth), or
-    most helpful first (the opening post stays first)."""
+    most helpful first (the opening post stays first). The Markdown source is left out
+    (it is for the editor and the history, as large as the HTML shown)."""
     query = select(Post).where(Post.topic_id == topic.id).options(
-        joinedload(Post.author), joinedload(Post.edited_by))
+        defer(Post.body_source),
+        joinedload(Post.author).load_only(*PAGE_AUTHOR_COLUMNS),
+        joinedload(Post.edited_by).load_only(*PAGE_AUTHOR_COLUMNS))
     if by_helpful:
         query = query.order_by((Post.position == 1).desc(), Post.vote_count.desc(),
                                Post.position).limit(per_page).offset((page - 1) * per_page)
@@ -103,7 +130,7 @@ def revisions(post: Post) -> list[PostRevision]:
 def recent_topics_by(user: User, limit: int = 10) -> list[Topic]:
     return list(db.session.scalars(
         select(Topic).where(Topic.author_id == user.id, Topic.public())
-        .order_by(Topic.created_at.desc()).limit(limit)))
+        .order_by(Topic.created_at.desc(), Topic.id.desc()).limit(limit)))
 
 
 def recent_replies_by(user: User, limit: int = 10) -> list[Post]:
@@ -111,5 +138,125 @@ def recent_replies_by(user: User, limit: int = 10) -> list[Post]:
         select(Post).join(Post.topic)
         .where(Post.author_id == user.id, Post.position > 1, Post.hidden_at.is_(None),
                Topic.public())
-        .order_by(Post.created_at.desc()).limit(limit)
+        .order_by(Post.created_at.desc(), Post.id.desc()).limit(limit)
         .options(joinedload(Post.topic))))
+
+
+def posts_out_of_sight(user_ids, scope) -> dict[int, int]:
+    """For a list of members (the directory): how many of each one's counted topics and
+    replies are in forums this viewer may not read, {user id: count}, for those with any
+    (one query; none for those who read everything, or for no members)."""
+    user_ids = list(user_ids)
+    if not user_ids or (scope is not None and scope.all_forums):
+        return {}
+    rows = db.session.execute(
+        select(Post.author_id, func.count(Post.id)).join(Topic, Topic.id == Post.topic_id)
+        .where(Post.author_id.in_(user_ids), ~Topic.in_forums_readable_by(scope),
+               # as counted_out_of_sight: published topics started, visible replies
+               ((Post.position == 1) & Topic.published())
+               | ((Post.position > 1) & Post.hidden_at.is_(None)))
+        .group_by(Post.author_id))
+    return {author_id: count for author_id, count in rows}
+
+
+def out_of_sight_by_author(scope):
+    """A subquery (author_id, n): each member's counted topics and replies in forums this
+    viewer may not read (as posts_out_of_sight), for ordering a list of members by what the
+    viewer can see; None when the viewer reads everything."""
+    if scope is not None and scope.all_forums:
+        return None
+    return (select(Post.author_id.label("author_id"), func.count(Post.id).label("n"))
+            .join(Topic, Topic.id == Post.topic_id)
+            .where(~Topic.in_forums_readable_by(scope),
+                   ((Post.position == 1) & Topic.published())
+                   | ((Post.position > 1) & Post.hidden_at.is_(None)))
+            .group_by(Post.author_id).subquery())
+
+
+_OUT_OF_SIGHT: dict[bool, object] = {}
+
+
+def _out_of_sight_statement(some_readable: bool):
+    """counted_out_of_sight's statement, built once per process with bound parameters (the
+    member, now, the restricted forums the viewer reads, for the viewers who read some):
+    building it was most of a profile page's own time (issue 15). Without any, the shape
+    PostgreSQL plans best (an empty IN list slowed the count fourfold)."""
+    statement = _OUT_OF_SIGHT.get(some_readable)
+    if statement is None:
+        author = bindparam("author_id", type_=Integer)
+        closed = ~Topic.in_forums_readable_by(
+            None, readable=bindparam("readable", expanding=True, type_=Integer)
+            if some_readable else None)
+        topics = select(func.count(Topic.id)).where(
+            Topic.author_id == author, Topic.published(bindparam("now", type_=DateTime)),
+            closed).scalar_subquery()
+        replies = select(func.count(Post.id)).join(Topic, Topic.id == Post.topic_id).where(
+            Post.author_id == author, Post.position > 1, Post.hidden_at.is_(None),
+            closed).scalar_subquery()
+        statement = _OUT_OF_SIGHT[some_readable] = select(topics, replies)
+    return statement
+
+
+def counted_out_of_sight(user: User, scope) -> tuple[int, int]:
+    """How many of a member's counted topics and replies (users.topic_count, reply_count)
+    are in forums this viewer may not read, so a profile shows counts of what the viewer
+    could find (one query; none for those who read everything)."""
+    if scope is not None and scope.all_forums:
+        return 0, 0
+    readable = sorted(scope.readable) if scope is not None else []
+    values = {"author_id": user.id, "now": clock.now()}
+    if readable:
+        values["readable"] = readable
+    return tuple(db.session.execute(_out_of_sight_statement(bool(readable)), values).one())
+
+
+# ------------------------------------------------------------ home tabs: Latest and Top
+
+# Top topics are those started within the period, most replied to first.
+TOP_PERIODS = {"day": 1, "week": 7, "month": 30, "year": 365, "all": None}
+
+
+def topic_listing(where, order, page: int, per_page: int) -> tuple[list[Topic], bool]:
+    """A page of topics across forums (`where` decides which, `order` their order), with
+    forum, starter and last post's author joined, and whether a next page exists: one query
+    (per_page + 1 rows read, no count of everything)."""
+    rows = list(db.session.scalars(
+        select(Topic).where(where).order_by(*order)
+        .options(joinedload(Topic.forum), joinedload(Topic.author),
+                 joinedload(Topic.last_post).joinedload(Post.author))
+        .limit(per_page + 1).offset((page - 1) * per_page)))
+    return rows[:per_page], len(rows) > per_page
+
+
+LATEST_ORDER = (Topic.last_post_at.desc(), Topic.id.desc())
+
+
+def latest_topics(scope, page: int, per_page: int) -> tuple[list[Topic], bool]:
+    """Every forum's topics the viewer may read, most recent activity first."""
+    return topic_listing(Topic.visible_to(scope), LATEST_ORDER, page, per_page)
+
+
+def top_topics(scope, period: str, page: int, per_page: int,
+               now: datetime | None = None) -> tuple[list[Topic], bool]:
+    """Topics started within the period (TOP_PERIODS), most replies first, then most
+    viewed."""
+    where = Topic.visible_to(scope)
+    days = TOP_PERIODS[period]
+    if days is not None:
+        where = where & (Topic.created_at >= (now or clock.now()) - timedelta(days=days))
+    return topic_listing(where, (Topic.reply_count.desc(), Topic.view_count.desc(),
+                                 Topic.id.desc()), page, per_page)
+
+
+SUGGESTED_SHOWN = 5
+
+
+def suggested_topics(topic: Topic, scope) -> list[Topic]:
+    """Other topics to read after this one: the most recently active in its forum (one
+    query; the forum is the topic's, which the viewer may read)."""
+    return list(db.session.scalars(
+        select(Topic).where(Topic.forum_id == topic.forum_id, Topic.visible_to(scope),
+                            Topic.id != topic.id)
+        .order_by(*LATEST_ORDER)
+        .options(joinedload(Topic.author), joinedload(Topic.last_post).joinedload(Post.author))
+        .limit(SUGGESTED_SHOWN)))

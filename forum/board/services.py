@@ -19,6 +19,7 @@ from ..dbutil import insert_ignoring_duplicates
 from ..errors import Invalid
 from ..extensions import db
 from ..permissions import require
+from . import approval
 from .models import (Approval, Category, Forum, Pin, Post, PostRevision, Tag, Topic,
                      TopicKind, TopicStatus)
 
@@ -32,19 +33,20 @@ def slugify(text: str, max_length: int = 80) -> str:
     return slug[:max_length].rstrip("-") or "topic"
 
 
-def _check_title(title: str) -> str:
+def check_title(title: str) -> str:
     title = " ".join(title.split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
         raise Invalid(f"Title must be between {TITLE_MIN} and {TITLE_MAX} characters.", "title")
     return title
 
 
-def _check_body(body: str) -> str:
+def check_body(body: str) -> str:
     body = body.replace("\x00", "").strip()
     if not body:
         raise Invalid("Write something before posting.", "body")
     if len(body) > BODY_MAX:
         raise Invalid(f"Posts can be at most {BODY_MAX:,} characters.", "body")
+    markup.check(body, "body")
     return body
 
 
@@ -80,33 +82,46 @@ def _new_post(topic: Topic, author: User, body: str, position: int, now: datetim
 def create_topic(actor: User, forum: Forum, title: str, body: str,
                  kind: TopicKind = TopicKind.DISCUSSION, *, pinned: Pin = Pin.NONE,
                  now: datetime | None = None) -> Topic:
+    """A member starts a topic in a forum (the new-topic form)."""
     require(actor, "create_topic", forum)
+    return start_topic(actor, forum, title, body, kind, pinned=pinned, now=now)
+
+
+def start_topic(actor: User, forum: Forum, title: str, body: str,
+                kind: TopicKind = TopicKind.DISCUSSION, *, pinned: Pin = Pin.NONE,
+                status: TopicStatus = TopicStatus.PUBLISHED,
+                publish_at: datetime | None = None, now: datetime | None = None) -> Topic:
+    """A new topic and its opening post, for any feature (articles, the link library); the
+    caller has checked the actor may. A new member's post may wait for approval (status
+    pending). Counters move when the topic is public now; a draft or scheduled topic is
+    counted and announced when it is published (topic_changed(change="status"))."""
     now = now or clock.now()
-    title, body = _check_title(title), _check_body(body)
-    held = _approval().needs_approval(actor, body)  # listed and counted once approved
+    title, body = check_title(title), check_body(body)
+    held = approval.needs_approval(actor, body)  # listed and counted once approved
     topic = Topic(forum_id=forum.id, author_id=actor.id, title=title, slug=slugify(title),
                   kind=kind, pinned=pinned, created_at=now, post_count=1, reply_count=0,
-                  voice_count=0 if held else 1, last_post_at=now,
-                  status=TopicStatus.PENDING if held else TopicStatus.PUBLISHED)
+                  voice_count=0 if held else 1, last_post_at=now, publish_at=publish_at,
+                  status=TopicStatus.PENDING if held else status)
     db.session.add(topic)
     db.session.flush()
     post = _new_post(topic, actor, body, 1, now, held)
     topic.first_post_id = topic.last_post_id = post.id
-    if not held:
+    if topic.is_published:
         db.session.execute(update(Forum).where(Forum.id == forum.id).values(
             topic_count=Forum.topic_count + 1, post_count=Forum.post_count + 1,
             last_post_id=post.id))
         db.session.execute(update(User).where(User.id == actor.id).values(
             topic_count=User.topic_count + 1))
     db.session.flush()
-    events.post_created.send(post)
+    if status == TopicStatus.PUBLISHED:  # a held post too: search indexes it meanwhile
+        events.post_created.send(post)
     return topic
 
 
 def post_reply(actor: User, topic: Topic, body: str, *, now: datetime | None = None) -> Post:
     require(actor, "reply", topic)
     now = now or clock.now()
-    body = _check_body(body)
+    body = check_body(body)
     # Takes the topic's row lock until commit and hands out the next position.
     position = db.session.execute(
         update(Topic).where(Topic.id == topic.id)
@@ -114,7 +129,7 @@ def post_reply(actor: User, topic: Topic, body: str, *, now: datetime | None = N
     ).scalar_one()
     new_voice = not db.session.scalar(select(exists().where(
         Post.topic_id == topic.id, Post.author_id == actor.id, Post.hidden_at.is_(None))))
-    held = _approval().needs_approval(actor, body)  # counted once approved
+    held = approval.needs_approval(actor, body)  # counted once approved
     post = _new_post(topic, actor, body, position, now, held)
     if not held:
         db.session.execute(update(Topic).where(Topic.id == topic.id).values(
@@ -130,22 +145,30 @@ def post_reply(actor: User, topic: Topic, body: str, *, now: datetime | None = N
 
 
 def edit_post(actor: User, post: Post, body: str, *, title: str | None = None,
-              reason: str | None = None, now: datetime | None = None) -> bool:
-    """Change a post (and, for an opening post, its topic's title). False if nothing changed."""
+              reason: str | None = None, now: datetime | None = None,
+              files_added: list[str] = (), files_removed: list[str] = ()) -> bool:
+    """Change a post (and, for an opening post, its topic's title). The names of the files
+    the same edit added and removed (uploads.services did that) go into the revision, so an
+    edit of files alone is a version too, with its editor, time and reason. False if nothing
+    changed."""
     require(actor, "edit_post", post)
-    body = _check_body(body)
+    body = check_body(body)
     topic = post.topic
-    new_title = _check_title(title) if title is not None and post.is_opening else topic.title
-    if body == post.body_source and new_title == topic.title:
+    new_title = check_title(title) if title is not None and post.is_opening else topic.title
+    if body == post.body_source and new_title == topic.title and not (
+            files_added or files_removed):
         return False
     now = now or clock.now()
     post.body_source, post.body_html = body, markup.render(body)
     post.edited_at, post.edited_by_id = now, actor.id
     if new_title != topic.title:
         topic.title, topic.slug = new_title, slugify(new_title)
+    file_changes = {"added": list(files_added), "removed": list(files_removed)} \
+        if files_added or files_removed else None
     db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_source=body,
                                 title=new_title if post.is_opening else None,
-                                reason=(reason or "").strip() or None, created_at=now))
+                                reason=(reason or "").strip() or None,
+                                file_changes=file_changes, created_at=now))
     db.session.flush()
     events.post_edited.send(post)
     return True
@@ -160,8 +183,8 @@ def hide_post(actor: User, post: Post, reason: str | None = None) -> None:
     db.session.flush()
     recount_after_change(post)
     events.post_visibility_changed.send(post, hidden=True)
-    if actor.id != post.author_id:
-        _moderation().note_post_hidden(actor, post, reason)
+    if actor.id != post.author_id:  # a moderator: moderation logs it
+        events.post_moderated.send(post, actor=actor, hidden=True, reason=reason)
 
 
 def restore_post(actor: User, post: Post) -> None:
@@ -172,21 +195,7 @@ def restore_post(actor: User, post: Post) -> None:
     recount_after_change(post)
     events.post_visibility_changed.send(post, hidden=False)
     if by_someone_else:
-        _moderation().note_post_restored(actor, post)
-
-
-def _moderation():
-    """Moderation records what moderators do here; it also uses this module, so it is
-    imported when first needed rather than at the top (no import cycle)."""
-    from ..moderation import services
-    return services
-
-
-def _approval():
-    """The approval queue decides which new posts wait; imported when first needed, like
-    _moderation()."""
-    from ..moderation import approval
-    return approval
+        events.post_moderated.send(post, actor=actor, hidden=False, reason=None)
 
 
 def recount_after_change(post: Post) -> None:
@@ -214,7 +223,7 @@ def recount_topic(topic: Topic) -> None:
 
 
 def recount_forum(forum: Forum) -> None:
-    listed = (Topic.forum_id == forum.id) & Topic.public()
+    listed = (Topic.forum_id == forum.id) & Topic.published()
     topics, replies = db.session.execute(
         select(func.count(Topic.id), func.coalesce(func.sum(Topic.reply_count), 0))
         .where(listed)).one()
@@ -227,7 +236,7 @@ def recount_forum(forum: Forum) -> None:
 
 def recount_user(user: User) -> None:
     user.topic_count = db.session.scalar(select(func.count(Topic.id)).where(
-        Topic.author_id == user.id, Topic.public())) or 0
+        Topic.author_id == user.id, Topic.published())) or 0
     user.reply_count = db.session.scalar(select(func.count(Post.id)).where(
         Post.author_id == user.id, Post.position > 1, Post.hidden_at.is_(None))) or 0
     db.session.flush()

@@ -1,8 +1,15 @@
 """Topic view counts without a write per page view.
 
-Views are added up in memory and written in one UPDATE per topic at most every
-VIEW_FLUSH_SECONDS, after the response has been sent, in a transaction of their own. Pages
-show the stored count plus what this process has not written yet.
+Views are added up and written in one UPDATE per topic at most every VIEW_FLUSH_SECONDS
+(per process), after the response has been sent, in a transaction of their own, and by
+`flask forum flush-views` / `flask forum scheduled`. Pages show the stored count plus what
+has not been written yet.
+
+Where views wait: with REDIS_URL set, in one Redis hash shared by every worker of every app
+server (HINCRBY per view; a flush takes the whole hash atomically, so two flushing workers
+never write a view twice, and puts it back if the database is away), so every server shows
+the same count and a worker that stops loses nothing. Without Redis, in this process's
+memory (written at exit too). If Redis is away, views wait in memory until it returns.
 """
 from __future__ import annotations
 
@@ -11,42 +18,81 @@ import threading
 import time
 from collections import Counter
 
-from flask import Flask, g, has_request_context
+import redis
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy import update
 
 from ..extensions import db
+from ..redisconn import redis_client
 from .models import Topic
+
+KEY = "forum:views:pending"
+# Take the whole hash and delete it in one step (no view counted twice, none lost between).
+TAKE = "local v = redis.call('HGETALL', KEYS[1]); redis.call('DEL', KEYS[1]); return v"
 
 
 class ViewCounter:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: Counter[int] = Counter()
+        self._recorded = False
         self._last_flush = time.monotonic()
         self.app: Flask | None = None
 
     def init_app(self, app: Flask) -> None:
         self.app = app
         app.extensions["forum.views"] = self
+        app.config.setdefault("VIEW_COUNT_KEY", KEY)
         atexit.register(self._flush_at_exit)
+
+    @staticmethod
+    def _redis() -> tuple[redis.Redis | None, str]:
+        if not has_app_context():
+            return None, KEY
+        return redis_client(current_app), current_app.config.get("VIEW_COUNT_KEY", KEY)
 
     def record(self, topic_id: int) -> None:
         if has_request_context():  # a cached copy of this page still counts its views
             g.viewed_topic = topic_id
+        self._recorded = True
+        client, key = self._redis()
+        if client is not None:
+            try:
+                client.hincrby(key, str(topic_id), 1)
+                return
+            except redis.RedisError:
+                pass  # kept in memory below, written by this process's next flush
         with self._lock:
             self._pending[topic_id] += 1
 
     def pending(self, topic_id: int) -> int:
-        return self._pending.get(topic_id, 0)
+        waiting = self._pending.get(topic_id, 0)
+        client, key = self._redis()
+        if client is not None:
+            try:
+                waiting += int(client.hget(key, str(topic_id)) or 0)
+            except redis.RedisError:
+                pass
+        return waiting
 
     def due(self, interval: float) -> bool:
-        return bool(self._pending) and time.monotonic() - self._last_flush >= interval
+        return self._recorded and time.monotonic() - self._last_flush >= interval
 
     def flush(self) -> int:
         """Write the buffered counts; returns the number of topics updated."""
         with self._lock:
             batch, self._pending = self._pending, Counter()
+            self._recorded = False
             self._last_flush = time.monotonic()
+        taken: Counter[int] = Counter()
+        client, key = self._redis()
+        if client is not None:
+            try:
+                raw = client.eval(TAKE, 1, key)
+                taken = Counter({int(raw[i]): int(raw[i + 1]) for i in range(0, len(raw), 2)})
+            except redis.RedisError:
+                current_app.logger.warning("View counts in Redis could not be read yet.")
+        batch.update(taken)
         if not batch:
             return 0
         try:
@@ -55,10 +101,23 @@ class ViewCounter:
                     conn.execute(update(Topic.__table__).where(Topic.__table__.c.id == topic_id)
                                  .values(view_count=Topic.__table__.c.view_count + views))
         except Exception:  # the database is away: keep the counts for the next try
-            with self._lock:
-                self._pending.update(batch)
+            self._put_back(batch, taken, client, key)
             raise
         return len(batch)
+
+    def _put_back(self, batch: Counter[int], taken: Counter[int], client, key: str) -> None:
+        local = batch - taken
+        if taken and client is not None:
+            try:
+                with client.pipeline() as pipe:
+                    for topic_id, views in taken.items():
+                        pipe.hincrby(key, str(topic_id), views)
+                    pipe.execute()
+            except redis.RedisError:
+                local = batch
+        with self._lock:
+            self._pending.update(local)
+            self._recorded = True
 
     def _flush_at_exit(self) -> None:
         if self.app is None or not self._pending:

@@ -1,22 +1,29 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
-from flask_login import current_user, login_required
+import re
 
+from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from .. import pagecache
+from ..articles import queries as article_queries
 from ..errors import keeps_input
-from ..handlers import preview_or_save
-from ..extensions import db
+from ..handlers import act, complete, preview_or_save
+from ..uploads import services as upload_services
+from ..uploads import views as uploads
+from ..writing import services as writing
 from ..notify import queries as notify_queries
 from ..notify import reading as notify_reading
-from ..permissions import can, require
-from ..urls import page_arg
+from ..permissions import TopicAbilities, can, require, viewer_scope
+from ..pings import queries as ping_queries
+from ..urls import page_arg, page_count, post_url, topic_url
 from ..polls import queries as poll_queries
 from ..polls import services as poll_services
 from ..polls.context import poll_context
 from ..polls.forms import VoteForm
-from . import queries, services
+from . import postlist, queries, services
 from .access import visible_post, visible_topic
-from .links import post_url, topic_url
 from .forms import EditForm, HideForm, ReplyForm, TopicForm
 from .models import TopicKind
 from .viewcount import views
@@ -27,10 +34,68 @@ bp = Blueprint("board", __name__)
 @bp.get("/")
 @bp.get("/forums", endpoint="forums")
 def index():
-    categories = queries.forum_index()
+    """The categories and forums: the list is the same for every viewer with the same scope,
+    so it is kept (a fragment, shared in Redis) and only the member's "Unread" badges are
+    looked up and put in its markers: a kept list costs no query of its own (issue 15)."""
+    scope = viewer_scope(current_user)
+    listing = pagecache.kept_fragment(
+        f"forum-index:{scope.key}", [pagecache.SITE, pagecache.LISTS],
+        lambda: render_template("board/_forum_index.html",
+                                categories=queries.forum_index(scope)))
     unread = notify_queries.unread_forum_ids(
-        current_user, [f.id for c in categories for f in c.forums])
-    return render_template("board/index.html", categories=categories, unread=unread)
+        current_user, [int(found) for found in UNREAD_MARK.findall(listing)])
+    return render_template("board/index.html", listing=Markup(mark_unread(listing, unread)),
+                           has_categories='class="category"' in listing)
+
+
+UNREAD_MARK = re.compile(r"<!--unread:(\d+)-->")
+UNREAD_BADGE = ' <span class="badge unread-badge">Unread</span>'
+
+
+def mark_unread(listing: str, unread: set[int]) -> str:
+    """A kept list with this member's "Unread" badges in its markers (none for visitors)."""
+    return UNREAD_MARK.sub(lambda m: UNREAD_BADGE if int(m.group(1)) in unread else "",
+                           listing)
+
+
+# ------------------------------------------------- home tabs: Latest, Unread, Top, Categories
+
+TOP_PERIOD_NAMES = {"day": "today", "week": "this week", "month": "this month",
+                    "year": "this year", "all": "of all time"}
+
+
+def _listing(tab: str, topics: list, more: bool, page: int, **extra):
+    unread = notify_queries.unread_topic_ids(current_user, [t.id for t in topics])
+    return render_template("board/listing.html", tab=tab, topics=topics, more=more,
+                           page=page, unread=unread, **extra)
+
+
+@bp.get("/latest")
+def latest():
+    page = page_arg()
+    topics, more = queries.latest_topics(viewer_scope(current_user), page,
+                                         current_app.config["TOPICS_PER_PAGE"])
+    return _listing("latest", topics, more, page)
+
+
+@bp.get("/unread")
+@login_required
+def unread():
+    page = page_arg()
+    topics, more = notify_queries.unread_topics(current_user, page,
+                                                current_app.config["TOPICS_PER_PAGE"])
+    return _listing("unread", topics, more, page)
+
+
+@bp.get("/top")
+def top():
+    period = request.args.get("period", "week")
+    if period not in queries.TOP_PERIODS:
+        period = "week"
+    page = page_arg()
+    topics, more = queries.top_topics(viewer_scope(current_user), period, page,
+                                      current_app.config["TOPICS_PER_PAGE"])
+    return _listing("top", topics, more, page, period=period, periods=TOP_PERIOD_NAMES)
 
 
 @bp.get("/f/<slug>")
@@ -38,18 +103,30 @@ def forum(slug: str):
     forum = queries.forum_by_slug(slug)
     if forum is None:
         abort(404)
+    require(current_user, "view_forum", forum)
+    scope = viewer_scope(current_user)
     per_page = current_app.config["TOPICS_PER_PAGE"]
     unanswered = request.args.get("show") == "unanswered"
-    listed = queries.unanswered_count(forum) if unanswered else forum.topic_count
-    pages = max(1, -(-listed // per_page))
+    listed = queries.unanswered_count(forum, scope) if unanswered else forum.topic_count
+    pages = page_count(listed, per_page)
     page = page_arg(pages)
-    topics = queries.forum_topics(forum, page, per_page, unanswered)
-    if page == 1 and not unanswered:  # announcements pinned everywhere lead every forum
-        topics = queries.global_pins(forum) + topics
-    following, unread = notify_queries.forum_state(current_user, forum, [t.id for t in topics])
+
+    def topics() -> list:
+        listed = queries.forum_topics(forum, page, per_page, unanswered, scope)
+        if page == 1 and not unanswered:  # announcements pinned everywhere lead every forum
+            return queries.global_pins(forum, scope) + listed
+        return listed
+    # The page's topics are the same for every viewer of one scope: kept, dropped by any
+    # write in the forum; the member's "Unread" badges are filled in (issue 15).
+    listing = pagecache.kept_fragment(
+        f"forum-topics:{forum.id}:{page}:{int(unanswered)}:{scope.key}",
+        [pagecache.SITE, f"forum:{forum.slug}"],
+        lambda: render_template("board/_forum_topics.html", forum=forum, topics=topics()))
+    following, unread = notify_queries.forum_state(
+        current_user, forum, [int(found) for found in UNREAD_MARK.findall(listing)])
     return render_template("board/forum.html", forum=forum, page=page, pages=pages,
-                           unanswered=unanswered, topics=topics, following=following,
-                           unread=unread)
+                           unanswered=unanswered, listing=Markup(mark_unread(listing, unread)),
+                           following=following)
 
 
 @bp.get("/t/<id:topic_id>")
@@ -64,20 +141,45 @@ def topic(topic_id: int, slug: str | None = None):
     views.record(topic.id)
     by_helpful = request.args.get("sort") == "helpful"
     posts = queries.topic_posts(topic, page, per_page, by_helpful=by_helpful)
+    # The page is assembled here, asking each feature for its part by name: notify (follow
+    # state and read mark), polls (the poll, helpful marks), and after the opening post,
+    # articles (an article's details) and pings (topics linking here).
     following = notify_reading.track(
         current_user, topic, [] if by_helpful else [p.position for p in posts])
     poll = poll_queries.poll_for_topic(topic.id)
+    opening = any(p.position == 1 for p in posts)
+    abilities = TopicAbilities(current_user._get_current_object(), topic)
+    helpful = poll_services.helpful_marks(current_user, posts)
+    # The posts as everyone sees them (kept in the page cache's store), with this viewer's
+    # controls added (board/postlist.py). What follows the opening post is the same for
+    # everyone too (pings are public topics only): kept under the topic's version.
+    topic_scopes = [pagecache.SITE, f"topic:{topic.id}"]
+    posts_html = postlist.post_list(
+        topic, page, by_helpful, posts, abilities, helpful,
+        pagecache.kept_fragment(
+            f"after-opening:{topic.id}", topic_scopes,
+            lambda: render_template("board/_after_opening.html", topic=topic,
+                                    extras=article_queries.topic_extras(topic),
+                                    pings=ping_queries.pings(topic.id)))
+        if opening else "")
+    scope = viewer_scope(current_user)
+    # Other topics of the forum the viewer may read: the same for everyone of their scope.
+    suggested = pagecache.kept_fragment(
+        f"suggested:{topic.id}:{scope.key}", [pagecache.SITE, f"forum:{topic.forum.slug}"],
+        lambda: render_template("board/_suggested.html", topic=topic,
+                                suggested=queries.suggested_topics(topic, scope)))
     return render_template("board/topic.html", topic=topic, page=page, pages=pages,
+                           abilities=abilities, posts_html=posts_html,
                            posts=posts, by_helpful=by_helpful, following=following,
-                           helpful=poll_services.helpful_marks(current_user, posts),
+                           helpful=helpful,
                            poll=poll, **(poll_context(poll) if poll else {}),
                            # Forms (and so CSRF tokens in the session) only for those who
                            # can use them: a visitor's page stays the same for every visitor.
                            vote_form=VoteForm(poll=poll, formdata=None)
                            if poll and can(current_user, "vote_poll", poll) else None,
                            views=topic.view_count + views.pending(topic.id),
-                           form=ReplyForm(formdata=None) if can(current_user, "reply", topic)
-                           else None)
+                           suggested=Markup(suggested),
+                           form=ReplyForm(formdata=None) if abilities.reply else None)
 
 
 @bp.get("/p/<id:post_id>")
@@ -91,7 +193,8 @@ def post(post_id: int):
 @keeps_input
 def new_topic():
     require(current_user, "create_topic")
-    forums = queries.all_forums()
+    forums = [f for f in queries.all_forums(viewer_scope(current_user))
+              if can(current_user, "create_topic", f)]
     chosen = next((f for f in forums if f.slug == request.args.get("forum")), None)
     form = TopicForm(forums=forums, forum=chosen.id if chosen else None)
     preview = None
@@ -101,16 +204,19 @@ def new_topic():
         def save():
             topic = services.create_topic(current_user, forum, form.title.data, form.body.data,
                                           TopicKind(form.kind.data or "discussion"))
+            upload_services.attach(current_user, topic.first_post, *uploads.from_request(),
+                                   pending=uploads.kept_from_request())
             if form.wants_poll:
                 poll_services.create_poll_from_form(current_user, topic, form)
             if topic.first_post.awaiting_approval:
                 return topic_url(topic), ("Your topic has been saved. A moderator will look "
                                           "at it before others can see it.")
             return topic_url(topic), "Your topic has been posted."
-        preview, done = preview_or_save(form, save, "topic")
+        preview, done = preview_or_save(form, save, "topic", draft="topic")
         if done:
             return done
-    return render_template("board/new_topic.html", form=form, forum=chosen, preview=preview)
+    return render_template("board/new_topic.html", form=form, forum=chosen, preview=preview,
+                           kept_files=uploads.keep_files(form))
 
 
 @bp.route("/t/<id:topic_id>/reply", methods=["GET", "POST"])
@@ -124,14 +230,17 @@ def reply(topic_id: int):
     if form.validate_on_submit():
         def save():
             post = services.post_reply(current_user, topic, form.body.data)
+            upload_services.attach(current_user, post, *uploads.from_request(),
+                                   pending=uploads.kept_from_request())
             if post.awaiting_approval:
                 return post_url(post), ("Your reply has been saved. A moderator will look at "
                                         "it before others can see it.")
             return post_url(post), "Your reply has been posted."
-        preview, done = preview_or_save(form, save, "reply")
+        preview, done = preview_or_save(form, save, "reply", draft=f"reply:{topic.id}")
         if done:
             return done
-    return render_template("board/reply.html", topic=topic, form=form, preview=preview)
+    return render_template("board/reply.html", topic=topic, form=form, preview=preview,
+                           kept_files=uploads.keep_files(form))
 
 
 @bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
@@ -146,15 +255,24 @@ def edit_post(post_id: int):
     preview = None
     if form.validate_on_submit():
         def save():
+            removed = upload_services.remove_files(current_user, post,
+                                                   uploads.removed_from_request())
+            added = upload_services.attach(current_user, post, *uploads.from_request(),
+                                           pending=uploads.kept_from_request())
             changed = services.edit_post(current_user, post, form.body.data,
                                          reason=form.reason.data,
-                                         title=form.title.data if post.is_opening else None)
+                                         title=form.title.data if post.is_opening else None,
+                                         files_added=[a.filename for a in added],
+                                         files_removed=[r.filename for r in removed])
+            writing.clear_drafts(current_user.id, [f"edit:{post.id}"])
             return post_url(post), ("Your changes have been saved." if changed
                                     else "Nothing was changed.")
-        preview, done = preview_or_save(form, save, "reply")
+        preview, done = preview_or_save(form, save, "reply", draft=f"edit:{post.id}")
         if done:
             return done
-    return render_template("board/edit.html", post=post, form=form, preview=preview)
+    return render_template("board/edit.html", post=post, form=form, preview=preview,
+                           kept_files=uploads.keep_files(form),
+                           removing=uploads.removed_from_request())
 
 
 @bp.route("/p/<id:post_id>/hide", methods=["GET", "POST"])
@@ -165,10 +283,11 @@ def hide_post(post_id: int):
     require(current_user, "hide_post", post)
     form = HideForm()
     if form.validate_on_submit():
-        services.hide_post(current_user, post, form.reason.data)
-        db.session.commit()
-        flash("The post has been hidden. It is kept, and can be restored.", "success")
-        return redirect(post_url(post))
+        def save():
+            services.hide_post(current_user, post, form.reason.data)
+            return post_url(post), "The post has been hidden. It is kept, and can be restored."
+        if done := complete(form, save):
+            return done
     return render_template("board/hide.html", post=post, form=form)
 
 
@@ -177,10 +296,8 @@ def hide_post(post_id: int):
 def restore_post(post_id: int):
     post = visible_post(post_id)
     require(current_user, "restore_post", post)
-    services.restore_post(current_user, post)
-    db.session.commit()
-    flash("The post has been restored.", "success")
-    return redirect(post_url(post))
+    return act(lambda: services.restore_post(current_user, post), post_url(post),
+               "The post has been restored.")
 
 
 @bp.get("/p/<id:post_id>/history")

@@ -9,9 +9,11 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, url_for
 
 from .. import clock
+from ..text import xml_safe
 from ..board import queries as board_queries
-from ..board.links import post_url, topic_url
 from ..board.models import TopicKind
+from ..permissions import can
+from ..urls import post_url, topic_url
 from . import queries
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -47,7 +49,10 @@ def _post_entry(topic, post):
 
 def _atom(title: str, self_endpoint: str, self_args: dict, page_url: str,
           entries: list[dict], subtitle: str) -> Response:
-    site = current_app.config["SITE_NAME"]
+    """An Atom document. Every text goes through xml_safe: what is stored may hold characters
+    XML cannot carry (rows older than the input filter), and a feed must still be served."""
+    site = xml_safe(current_app.config["SITE_NAME"])
+    title, subtitle = xml_safe(title), xml_safe(subtitle)
     self_url = url_for(self_endpoint, _external=True, **self_args)
     feed = FeedGenerator()
     feed.id(self_url)
@@ -62,15 +67,15 @@ def _atom(title: str, self_endpoint: str, self_args: dict, page_url: str,
     for e in entries:
         entry = feed.add_entry(order="append")
         entry.id(e["id"])
-        entry.title(e["title"])
+        entry.title(xml_safe(e["title"]))
         entry.link(href=e["link"], rel="alternate", type="text/html")
-        entry.author({"name": e["author"]})
+        entry.author({"name": xml_safe(e["author"])})
         entry.published(_aware(e["published"]))
         entry.updated(_aware(e["updated"]))
         if e["category"]:
-            entry.category(term=e["category"])
+            entry.category(term=xml_safe(e["category"]))
         if e["html"] is not None:
-            entry.content(e["html"], type="html")
+            entry.content(xml_safe(e["html"]), type="html")
         else:
             entry.summary("This post has been hidden.")
     return Response(feed.atom_str(pretty=True),
@@ -95,7 +100,7 @@ def articles():
 @bp.get("/f/<slug>.atom")
 def forum(slug: str):
     forum = board_queries.forum_by_slug(slug)
-    if forum is None:
+    if forum is None or not can(None, "view_forum", forum):  # feeds are what visitors see
         abort(404)
     return _atom(forum.title, "feeds.forum", {"slug": forum.slug},
                  url_for("board.forum", slug=forum.slug, _external=True),

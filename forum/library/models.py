@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .. import clock
 from ..accounts.models import User
 from ..board.models import Topic
+from ..dbutil import string_enum
 from ..extensions import db
 
 PLACEHOLDER_PREFIX = "https://example.org/placeholder/"
@@ -38,8 +39,7 @@ class LinkEntry(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
     # Set by `flask forum check-links`.
     health: Mapped[LinkHealth] = mapped_column(
-        db.Enum(LinkHealth, native_enum=False, length=16,
-                values_callable=lambda e: [m.value for m in e]),
+        string_enum(LinkHealth),
         default=LinkHealth.UNCHECKED)
     status_code: Mapped[int | None]
     check_error: Mapped[str | None] = mapped_column(String(200))

@@ -15,12 +15,11 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from .. import clock
+from .. import clock, markup
 from ..accounts.models import User
 from ..board import services as board
 from ..board.models import Category, Forum, Pin, TopicKind
@@ -28,12 +27,14 @@ from ..dbutil import insert_ignoring_duplicates
 from ..errors import Invalid
 from ..extensions import db
 from ..permissions import require
+from . import netguard
 from .models import LinkClick, LinkEntry, LinkRevision
 
 LIBRARY_FORUM_SLUG = "link-library"
 LIBRARY_FORUM_TITLE = "Link Library"
 LIBRARY_CATEGORY_TITLE = "Library"
-URL_MAX, AUTHOR_MAX, SECTION_MAX, ANNOTATION_MAX = 2000, 100, 200, 2000
+AUTHOR_MAX, SECTION_MAX, ANNOTATION_MAX = 100, 200, 2000
+URL_MAX = netguard.URL_MAX
 CLICK_WINDOW_SECONDS = 30 * 60  # repeated clicks by one visitor within this count once
 _EPOCH = datetime(1970, 1, 1)
 
@@ -50,30 +51,14 @@ class LinkData:
 
 
 def check_url(url: str) -> str:
-    """An absolute http or https address, or Invalid on the url field."""
-    url = (url or "").strip()
-    if not url:
-        raise Invalid("Enter the link's address.", "url")
-    if len(url) > URL_MAX:
-        raise Invalid(f"The address can be at most {URL_MAX:,} characters.", "url")
-    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        raise Invalid("The address cannot contain spaces or control characters.", "url")
-    try:
-        parts = urlsplit(url)
-        port = parts.port  # a malformed port raises ValueError
-    except ValueError:
-        raise Invalid("Enter a full web address, like https://www.example.gov/page.",
-                      "url") from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise Invalid("Only web addresses starting with http:// or https:// can be added "
-                      "(not javascript:, data: or others).", "url")
-    if not parts.hostname or "\\" in url or (port is not None and port == 0):
-        raise Invalid("Enter a full web address, like https://www.example.gov/page.", "url")
-    return url
+    """An absolute http or https address, normalised (netguard.normalise), or Invalid on
+    the url field."""
+    return netguard.normalise(url)
 
 
 def _clean(data: LinkData) -> LinkData:
     url = check_url(data.url)
+    netguard.check_public(url)
     author = " ".join((data.source_author or "").split())
     if len(author) > AUTHOR_MAX:
         raise Invalid(f"The author can be at most {AUTHOR_MAX} characters.", "source_author")
@@ -88,6 +73,7 @@ def _clean(data: LinkData) -> LinkData:
                       "reading.", "annotation")
     if len(annotation) > ANNOTATION_MAX:
         raise Invalid(f"Keep the annotation to {ANNOTATION_MAX:,} characters.", "annotation")
+    markup.check(annotation, "annotation")
     board.tag_names(data.tags)  # raises Invalid("...", "tags") for an overlong tag
     return LinkData(title=data.title, url=url, annotation=annotation, source_author=author,
                     section=section, tags=data.tags)
@@ -125,8 +111,8 @@ def create_link(actor: User, data: LinkData, *, now: datetime | None = None) -> 
     require(actor, "manage_links")
     data = _clean(data)
     now = now or clock.now()
-    topic = board.create_topic(actor, library_forum(), data.title, data.annotation,
-                               TopicKind.LINK, pinned=Pin.FORUM, now=now)
+    topic = board.start_topic(actor, library_forum(), data.title, data.annotation,
+                              TopicKind.LINK, pinned=Pin.FORUM, now=now)
     link = LinkEntry(topic_id=topic.id, url=data.url, source_author=data.source_author or None,
                      section=data.section, created_at=now, updated_at=now, click_count=0)
     db.session.add(link)
@@ -166,9 +152,11 @@ def edit_link(actor: User, link: LinkEntry, data: LinkData, *, reason: str | Non
     return False
 
 
-def visitor_key(user_id: int | None, address: str | None, agent: str | None) -> str:
-    """Who clicked, as an HMAC keyed with the secret key: never a raw address."""
-    who = f"user:{user_id}" if user_id else f"addr:{address or ''}|{(agent or '')[:200]}"
+def visitor_key(user_id: int | None, address: str | None) -> str:
+    """Who clicked, as an HMAC keyed with the secret key: never a raw address. The member, or
+    else the client's address alone: nothing the browser chooses (its User-Agent) makes a
+    visitor new."""
+    who = f"user:{user_id}" if user_id else f"addr:{address or ''}"
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, who.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:64]
 

@@ -4,12 +4,16 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from .. import pagecache
 
 from ..errors import Invalid, keeps_input
-from ..extensions import db
-from ..urls import page_arg
-from ..handlers import complete
-from ..permissions import require
+from ..urls import page_arg, page_count
+from ..handlers import act, complete
+from ..client_address import client_address
+from ..board import postlist
+from ..permissions import TopicAbilities, can, require
 from . import queries, services
 from .forms import LinkForm
 from .services import LinkData
@@ -54,19 +58,30 @@ def index():
         if tag is None:
             abort(404)
     total = queries.link_count(tag)
-    pages = max(1, -(-total // queries.PER_PAGE))
+    pages = page_count(total, queries.PER_PAGE)
     page = page_arg(pages)
-    return render_template("library/index.html", links=queries.links(sort, tag, page),
-                           total=total, page=page, pages=pages, sort=sort,
-                           sorts=queries.SORTS, tag=tag, tags=queries.tags_in_use())
+    manage = can(current_user, "manage_links")
+    # The same for every visitor and member, and for all staff: kept (issue 15), dropped by
+    # any write to a listed topic (an entry is one) or to the whole site.
+    body = pagecache.kept_fragment(
+        f"library:{sort}:{tag.id if tag else 0}:{page}:{int(manage)}",
+        [pagecache.SITE, pagecache.LISTS],
+        lambda: render_template("library/_index_body.html", links=queries.links(sort, tag, page),
+                                total=total, page=page, pages=pages, sort=sort,
+                                sorts=queries.SORTS, tag=tag, tags=queries.tags_in_use(),
+                                manage=manage))
+    return render_template("library/index.html", body=Markup(body), tag=tag, page=page)
 
 
 @bp.get("/links/<id:link_id>")
 def link(link_id: int):
     link = _link_or_404(link_id)
+    comments = queries.comments(link.topic, COMMENTS_SHOWN)
+    abilities = TopicAbilities(current_user._get_current_object(), link.topic)
     return render_template("library/link.html", link=link, topic=link.topic,
-                           comments=queries.comments(link.topic, COMMENTS_SHOWN),
-                           shown=COMMENTS_SHOWN)
+                           comments=comments, shown=COMMENTS_SHOWN,
+                           comments_html=postlist.post_list(link.topic, None, False, comments,
+                                                            abilities))
 
 
 @bp.get("/links/<id:link_id>/go")
@@ -82,10 +97,10 @@ def go(link_id: int):
     if request.method == "GET":  # a HEAD (link preview, checker) is not a visit
         visitor = services.visitor_key(
             current_user.id if current_user.is_authenticated else None,
-            request.remote_addr, request.headers.get("User-Agent"))
-        services.record_click(link, visitor)
-        db.session.commit()
-    response = redirect(url, 302)
+            client_address())
+        response = act(lambda: services.record_click(link, visitor), url)
+    else:
+        response = redirect(url, 302)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,9 +1,8 @@
 """The approval queue: new members' posts wait for a moderator before anyone else sees them.
 
-A member's post waits while they have fewer than APPROVAL_FIRST_POSTS approved posts, and a
-post with a link waits while they have fewer than APPROVAL_LINK_POSTS_UNTIL (forum/config.py).
-Staff, moderators and admins never wait. A waiting post is stored hidden (hidden_at set,
-approval = pending), so every count and every query that leaves hidden posts out leaves it
+Which posts wait is the board's policy (forum/board/approval.py); this module holds the queue
+and the decisions. A waiting post is stored hidden (hidden_at set, approval = pending), so
+every count and every query that leaves hidden posts out leaves it
 out too; a new topic whose opening post waits has status pending, so Topic.public() leaves it
 out. Its author and moderators see it, marked "awaiting approval".
 
@@ -14,60 +13,19 @@ decision writes exactly one audit record.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from datetime import datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from .. import clock, events, markup
-from ..accounts.models import User
+from .. import clock, events
+from ..accounts.models import Role, User
 from ..board import services as board
 from ..board.models import Approval, Post, Topic, TopicStatus
 from ..errors import Invalid
 from ..extensions import db
-from ..permissions import require
-from .services import record
-
-_waived: ContextVar[bool] = ContextVar("approval_waived", default=False)
-
-
-@contextmanager
-def waived() -> Iterator[None]:
-    """Nothing waits inside this block (loading demo content or imported history)."""
-    token = _waived.set(True)
-    try:
-        yield
-    finally:
-        _waived.reset(token)
-
-
-def approved_post_count(user: User) -> int:
-    """Posts of this member that were let through: those that never had to wait and those a
-    moderator approved (hidden later or not)."""
-    return db.session.scalar(select(func.count(Post.id)).where(
-        Post.author_id == user.id,
-        or_(Post.approval.is_(None), Post.approval == Approval.APPROVED))) or 0
-
-
-def has_link(body: str) -> bool:
-    """Whether the post, as it will be shown, links anywhere (Markdown, HTML or a bare URL)."""
-    return "<a " in markup.render(body)
-
-
-def needs_approval(actor: User, body: str) -> bool:
-    config = current_app.config
-    if not config.get("APPROVAL_ENABLED") or _waived.get() or actor.is_staff:
-        return False
-    first, links = config["APPROVAL_FIRST_POSTS"], config["APPROVAL_LINK_POSTS_UNTIL"]
-    if max(first, links) <= 0:
-        return False
-    approved = approved_post_count(actor)
-    if approved < first:
-        return True
-    return approved < links and has_link(body)
+from ..permissions import can, require
+from .services import record, suspend_member
 
 
 def pending_posts(limit: int = 50) -> list[Post]:
@@ -76,12 +34,6 @@ def pending_posts(limit: int = 50) -> list[Post]:
         select(Post).where(Post.approval == Approval.PENDING)
         .order_by(Post.created_at, Post.id).limit(limit)
         .options(joinedload(Post.author), joinedload(Post.topic).joinedload(Topic.forum))))
-
-
-def _recount(post: Post) -> None:
-    board.recount_topic(post.topic)
-    board.recount_forum(post.topic.forum)
-    board.recount_user(post.author)
 
 
 def approve_post(actor: User, post: Post, reason: str | None = None) -> None:
@@ -95,7 +47,7 @@ def approve_post(actor: User, post: Post, reason: str | None = None) -> None:
     if opening:
         topic.status = TopicStatus.PUBLISHED
     db.session.flush()
-    _recount(post)
+    board.recount_after_change(post)
     events.post_visibility_changed.send(post, hidden=False)
     if opening:
         events.topic_changed.send(topic, change="status")
@@ -119,3 +71,88 @@ def reject_post(actor: User, post: Post, reason: str | None) -> None:
     db.session.flush()
     record(actor, "reject_post", post, reason=reason, before={"approval": "pending"},
            after={"approval": "rejected"})
+
+
+# --- the review page: new members, and decisions on many at once ---------------------------
+
+NEW_MEMBER_DAYS = 30
+
+
+def new_members(limit: int = 50) -> list[tuple[User, int]]:
+    """Members who joined in the last NEW_MEMBER_DAYS days and whom no moderator has let
+    through yet (not staff, not suspended), newest first, each with how many of their posts
+    wait for approval (one query)."""
+    now = clock.now()
+    waiting = (select(func.count(Post.id))
+               .where(Post.author_id == User.id, Post.approval == Approval.PENDING)
+               .correlate(User).scalar_subquery())
+    return [(user, count) for user, count in db.session.execute(
+        select(User, waiting).where(
+            User.role == Role.MEMBER, User.approved_at.is_(None),
+            User.created_at >= now - timedelta(days=NEW_MEMBER_DAYS),
+            or_(User.suspended_until.is_(None), User.suspended_until < now))
+        .order_by(User.created_at.desc(), User.id.desc()).limit(limit))]
+
+
+def _pending_of(member: User) -> list[Post]:
+    return list(db.session.scalars(
+        select(Post).where(Post.author_id == member.id, Post.approval == Approval.PENDING)
+        .order_by(Post.id)))
+
+
+def approve_member(actor: User, member: User, reason: str | None = None) -> None:
+    """Let a new member through: their waiting posts are approved (each audited) and their
+    later posts no longer wait."""
+    require(actor, "approve_posts")
+    if member.approved_at is not None or member.role != Role.MEMBER:
+        return
+    for post in _pending_of(member):
+        approve_post(actor, post, reason)
+    member.approved_at = clock.now()
+    record(actor, "approve_member", member, reason=reason,
+           before={"posts wait for approval": "yes"}, after={"posts wait for approval": "no"})
+
+
+def reject_member(actor: User, member: User, reason: str, suspend_days: int = 0) -> None:
+    """Turn down a new member's waiting posts (each audited) and, for `suspend_days` days
+    (to the end of the last one), suspend them with the same reason (audited too). Their
+    later posts keep waiting."""
+    require(actor, "approve_posts")
+    posts = _pending_of(member)
+    for post in posts:
+        reject_post(actor, post, reason)
+    record(actor, "reject_member", member, reason=reason,
+           before={"waiting posts": len(posts)}, after={"waiting posts": 0})
+    if suspend_days > 0 and can(actor, "suspend_member", member):
+        last_day = clock.now().date() + timedelta(days=suspend_days)
+        suspend_member(actor, member, datetime.combine(last_day, time(23, 59, 59)), reason)
+
+
+def decide_many(actor: User, decision: str, post_ids: list[int], member_ids: list[int],
+                reason: str | None, suspend_days: int = 0) -> tuple[int, int]:
+    """The review page's bulk decision: approve or reject the ticked waiting posts, then the
+    ticked new members (rejected ones suspended for `suspend_days`). Posts dealt with
+    meanwhile (or unknown ids) are skipped. Returns (posts decided, members decided)."""
+    require(actor, "approve_posts")
+    reason = " ".join((reason or "").split())[:500] or None
+    if not post_ids and not member_ids:
+        raise Invalid("Tick at least one post or member.")
+    if decision == "reject" and not reason:
+        raise Invalid("Give a reason to reject: the authors will see it.", "reason")
+    posts = list(db.session.scalars(
+        select(Post).where(Post.id.in_(post_ids), Post.approval == Approval.PENDING)
+        .order_by(Post.id))) if post_ids else []
+    members = list(db.session.scalars(
+        select(User).where(User.id.in_(member_ids), User.role == Role.MEMBER,
+                           User.approved_at.is_(None)).order_by(User.id))) if member_ids else []
+    for post in posts:
+        if decision == "approve":
+            approve_post(actor, post, reason)
+        else:
+            reject_post(actor, post, reason)
+    for member in members:
+        if decision == "approve":
+            approve_member(actor, member, reason)
+        else:
+            reject_member(actor, member, reason, suspend_days)
+    return len(posts), len(members)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from ..board.services import TITLE_MAX, TITLE_MIN
 from ..forms import Form
@@ -91,16 +93,41 @@ class RoleForm(Form):
     submit = SubmitField("Save role")
 
 
+SUSPENSION_LENGTHS = [("1", "1 day"), ("7", "1 week"), ("30", "1 month"),
+                      ("date", "Until a date")]
+
+
 class SuspendForm(Form):
-    until = DateField("Suspended until the end of", validators=[
-        DataRequired("Enter the last day of the suspension.")],
-        description="The member can read but not post, vote or report until then.")
+    length = RadioField("For how long?", default="7", validate_choice=False,
+                        choices=[SelectChoice(value, label)
+                                 for value, label in SUSPENSION_LENGTHS])
+    until = DateField("Suspended until the end of", validators=[Optional()],
+                      description="Only for “Until a date”. The member can read but not "
+                                  "post, vote or report until then.")
     reason = StringField("Reason", filters=[_strip],
                          description="The member sees this.",
                          validators=[DataRequired("Give a reason: the member will see it."),
                                      Length(max=500, message="Keep the reason to 500 "
                                                              "characters.")])
     submit = SubmitField("Suspend member")
+
+    def chosen_length(self) -> str:
+        """The preset chosen; a form sent without one (the page always sends one: a week is
+        chosen to start with) means the date."""
+        raw = (self.length.raw_data or [""])[0]
+        return raw if raw in dict(SUSPENSION_LENGTHS) else "date"
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.chosen_length() == "date" and not self.until.data and not self.until.errors:
+            # (an inline validator would not run: Optional ends the chain on an empty date)
+            self.until.errors = [*self.until.errors, "Enter the last day of the suspension."]
+            valid = False
+        return valid
+
+    def last_day(self, today: date) -> date:
+        chosen = self.chosen_length()
+        return self.until.data if chosen == "date" else today + timedelta(days=int(chosen))
 
 
 class LogFilterForm(Form):
@@ -122,3 +149,28 @@ class LogFilterForm(Form):
             ("edit_forum", "Edit forum"), ("reorder_forum", "Reorder forums")]],
         validate_choice=False)
     member = StringField("About member", filters=[_strip])
+
+
+REJECTED_MEMBER_SUSPENSIONS = [("30", "1 month"), ("7", "1 week"), ("1", "1 day"),
+                               ("0", "Do not suspend")]
+
+
+class ReviewForm(Form):
+    """The review page's one form: the ticked posts and members (name="post" / "member"
+    checkboxes, read by the view), a reason, how long rejected members are suspended, and
+    the button pressed (approve or reject)."""
+    decision = StringField("Decision", validators=[AnyOf(
+        ["approve", "reject"], message="Choose Approve or Reject.")])
+    reason = StringField("Reason", filters=[_strip],
+                         description="Needed to reject. The authors see it.",
+                         validators=[Length(max=500, message="Keep the reason to 500 "
+                                                             "characters.")])
+    suspend = SelectField("Suspend rejected members for", default="30",
+                          choices=[SelectChoice(value, label)
+                                   for value, label in REJECTED_MEMBER_SUSPENSIONS],
+                          description="Only when rejecting ticked new members: they can "
+                                      "read but not post until then.")
+
+    def suspend_days(self) -> int:
+        return int(self.suspend.data) if self.suspend.data in dict(
+            REJECTED_MEMBER_SUSPENSIONS) else 0

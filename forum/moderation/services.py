@@ -25,8 +25,9 @@ PIN_NAMES = {Pin.NONE: "not pinned", Pin.FORUM: "pinned in its forum",
 def record(actor: User, action: str, target: Topic | Post | User | Forum | Category, *,
            reason: str | None, before: dict[str, Any], after: dict[str, Any]
            ) -> ModerationAction:
-    target_type = {Topic: "topic", Post: "post", User: "user", Forum: "forum",
-                   Category: "category"}[type(target)]
+    target_type = getattr(target, "audit_type", None) or {
+        Topic: "topic", Post: "post", User: "user", Forum: "forum",
+        Category: "category"}[type(target)]  # other features name their own (audit_type)
     subject = target.id if isinstance(target, User) else getattr(target, "author_id", None)
     entry = ModerationAction(actor_id=actor.id, action=action, target_type=target_type,
                              target_id=target.id, subject_user_id=subject,
@@ -109,17 +110,6 @@ def restore_topic(actor: User, topic: Topic, reason: str | None = None) -> None:
            after={"status": topic.status.value})
 
 
-def note_post_hidden(actor: User, post: Post, reason: str | None) -> None:
-    """Board's hide_post calls this when someone other than the author hides a post."""
-    record(actor, "hide_post", post, reason=reason, before={"hidden": False},
-           after={"hidden": True})
-
-
-def note_post_restored(actor: User, post: Post) -> None:
-    record(actor, "restore_post", post, reason=None, before={"hidden": True},
-           after={"hidden": False})
-
-
 def report_post(actor: User, post: Post, reason: str, details: str | None = None) -> bool:
     """Report a post. False if this member had already reported it. A post reported by
     AUTO_HIDE_REPORTS different members is hidden until a moderator looks at it."""
@@ -148,7 +138,7 @@ def report_post(actor: User, post: Post, reason: str, details: str | None = None
 def resolve_reports(actor: User, post: Post, outcome: str, reason: str | None = None) -> int:
     """Close every open report on a post: hide it, or dismiss the reports (restoring a post
     that was hidden automatically), and/or warn its author (outcomes in RESOLVE_OUTCOMES).
-    Each report records the outcome and its reporter is told (forum.notify, once there).
+    Each report records the outcome and its reporter is told (signal reports_resolved).
     Returns how many reports were closed."""
     require(actor, "handle_reports")
     if outcome not in RESOLVE_OUTCOMES:
@@ -165,7 +155,9 @@ def resolve_reports(actor: User, post: Post, outcome: str, reason: str | None = 
     now = clock.now()
     for report in reports:
         report.resolved_at, report.resolved_by_id, report.outcome = now, actor.id, outcome
-    _tell_reporters(actor, post, reports, outcome)
+    # The reporters are told (forum/notify follows this signal).
+    events.reports_resolved.send(post, actor=actor, text=RESOLVE_OUTCOMES[outcome],
+                                 reporter_ids=[r.reporter_id for r in reports])
     if warn:  # one "warn" record, which also says the reports were closed
         warn_member(actor, post, reason, before={"open_reports": len(reports)},
                     after={"open_reports": 0, "warned": True})
@@ -196,23 +188,6 @@ RESOLVE_OUTCOMES = {
     "warn": "Moderators warned the author of the post you reported.",
     "dismiss": "Moderators looked at the post you reported and left it as it is.",
 }
-
-
-def _notifier():
-    """forum.notify's notify(), once that feature is there (None before)."""
-    try:
-        from ..notify.services import notify
-    except ImportError:
-        return None
-    return notify
-
-
-def _tell_reporters(actor: User, post: Post, reports: list[Report], outcome: str) -> None:
-    if (notify := _notifier()) is None:
-        return
-    for report in reports:
-        notify(report.reporter_id, "report_resolved", actor_id=actor.id,
-               topic_id=post.topic_id, post_id=post.id, text=RESOLVE_OUTCOMES[outcome])
 
 
 def warn_member(actor: User, post: Post, reason: str | None, *,

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
-
 from datetime import datetime, time
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
@@ -10,20 +7,20 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 
+from .. import clock, spreadsheet
 from ..accounts import services as account_services
 from ..accounts.models import Role
 from ..board import queries as board_queries
 from ..board.access import visible_post, visible_topic
-from ..board.links import post_url, topic_url
 from ..board.models import Pin
-from ..errors import Invalid, keeps_input
+from ..errors import keeps_input
 from ..extensions import db
-from ..handlers import complete
+from ..handlers import act, complete
 from ..permissions import require
-from ..urls import page_arg, safe_next
+from ..urls import page_arg, post_url, safe_next, topic_url
 from . import approval, queries, services
 from .forms import (DecisionForm, LogFilterForm, ModerationForm, MoveForm, PinForm,
-                    RenameForm, ReportForm, ResolveForm, RoleForm, SuspendForm)
+                    RenameForm, ReportForm, ResolveForm, ReviewForm, RoleForm, SuspendForm)
 
 bp = Blueprint("moderation", __name__)
 
@@ -62,7 +59,7 @@ def _apply(action: str, topic, form) -> None:
 @keeps_input
 def topic_action(topic_id: int, action: str):
     topic = visible_topic(topic_id)
-    require(current_user, "moderate_topic", topic)
+    require(current_user, "move_topic" if action == "move" else "moderate_topic", topic)
     form_class, heading, button, done = ACTIONS[action]
     extra = {"forums": board_queries.all_forums()} if action == "move" else {}
     defaults = {"pin": topic.pinned, "forum": topic.forum_id, "title": topic.title}
@@ -109,19 +106,45 @@ def resolve(post_id: int):
     require(current_user, "handle_reports")
     post = visible_post(post_id)
     form = ResolveForm()
-    if form.validate_on_submit():
-        try:
-            closed = services.resolve_reports(current_user, post, form.outcome.data,
-                                              form.reason.data)
-        except Invalid as error:
-            db.session.rollback()
-            flash(error.message, "info")
-        else:
-            db.session.commit()
-            flash(f"{closed} report{'s' if closed != 1 else ''} closed.", "success")
-    else:
+    back = url_for("moderation.queue")
+    if not form.validate_on_submit():
         flash("Choose what to do with the reports.", "info")
-    return redirect(url_for("moderation.queue"))
+        return redirect(back)
+    return act(lambda: services.resolve_reports(current_user, post, form.outcome.data,
+                                                form.reason.data),
+               back, lambda closed: f"{closed} report{'s' if closed != 1 else ''} closed.")
+
+
+def _ticked(name: str) -> list[int]:
+    """The ids ticked in a checkbox list (anything that is not a whole number is ignored)."""
+    return sorted({int(v) for v in request.form.getlist(name) if v.isdigit() and len(v) < 12})
+
+
+@bp.route("/moderation/review", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def review():
+    """Reports, posts awaiting approval and new members on one page; one form approves or
+    rejects the ticked posts and members."""
+    require(current_user, "approve_posts")
+    form = ReviewForm()
+    if form.validate_on_submit():
+        def save():
+            posts, members = approval.decide_many(
+                current_user, form.decision.data, _ticked("post"), _ticked("member"),
+                form.reason.data, form.suspend_days())
+            done = "approved" if form.decision.data == "approve" else "rejected"
+            return url_for("moderation.review"), (
+                f"{posts} post{'s' if posts != 1 else ''} and {members} "
+                f"member{'s' if members != 1 else ''} {done}.")
+        if response := complete(form, save):
+            return response
+    ticked = ({"post": set(_ticked("post")), "member": set(_ticked("member"))}
+              if request.method == "POST" else {"post": set(), "member": set()})
+    page = render_template("moderation/review.html", form=form, ticked=ticked,
+                           reports=queries.report_queue(), posts=approval.pending_posts(),
+                           members=approval.new_members())
+    return page, 400 if form.problems else 200
 
 
 def _decision_form(post_id: int, **kwargs) -> DecisionForm:
@@ -203,6 +226,19 @@ def _warning_notice():
     return {"unseen_warning": unseen_warning}
 
 
+@account_services.session_fact("moderation_waiting")
+def _waiting_with_the_member(user_id: int):
+    """Reports and approvals waiting, counted with a moderator's own row (no query of its
+    own on any page; members' rows skip it)."""
+    return queries.waiting_count_query(user_id)
+
+
+@bp.app_template_global("moderation_waiting")
+def moderation_waiting() -> int:
+    """The header's count next to "Moderation" (0 when nothing waits or not loaded)."""
+    return account_services.session_facts().get("moderation_waiting") or 0
+
+
 @account_services.session_fact("latest_warning_id")
 def _latest_warning_with_the_member(user_id: int):
     """The newest warning's id, loaded with the member: the warning itself is loaded only
@@ -243,8 +279,9 @@ def suspend(name: str):
     form = SuspendForm()
     if form.validate_on_submit():
         def save():
+            last_day = form.last_day(clock.now().date())
             services.suspend_member(current_user, member,
-                                    datetime.combine(form.until.data, time(23, 59, 59)),
+                                    datetime.combine(last_day, time(23, 59, 59)),
                                     form.reason.data)
             return (url_for("accounts.profile", name=member.display_name),
                     f"{member.display_name} is suspended.")
@@ -257,14 +294,9 @@ def suspend(name: str):
 @login_required
 def unsuspend(name: str):
     member = _member_or_404(name)
-    try:
-        services.lift_suspension(current_user, member)
-    except Invalid as error:
-        flash(error.message, "info")
-    else:
-        db.session.commit()
-        flash(f"{member.display_name}'s suspension has been lifted.", "success")
-    return redirect(url_for("accounts.profile", name=member.display_name))
+    return act(lambda: services.lift_suspension(current_user, member),
+               url_for("accounts.profile", name=member.display_name),
+               f"{member.display_name}'s suspension has been lifted.")
 
 
 PER_PAGE = 50
@@ -279,7 +311,9 @@ def log():
     rows = queries.log_page(queries.log_query(filters.actor.data or "", filters.action.data or "",
                                               filters.member.data or ""), page, PER_PAGE)
     active = {key: value for key, value in filters.data.items() if value}
-    return render_template("moderation/log.html", filters=filters, rows=rows[:PER_PAGE],
+    shown = rows[:PER_PAGE]
+    return render_template("moderation/log.html", filters=filters, rows=shown,
+                           targets=queries.log_targets(shown), changes=queries.changes,
                            page=page, more=len(rows) > PER_PAGE, active=active)
 
 
@@ -290,16 +324,9 @@ def log_csv():
     filters = LogFilterForm(request.args)
     query = queries.log_query(filters.actor.data or "", filters.action.data or "",
                               filters.member.data or "")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["when", "moderator", "action", "target", "member", "reason", "before",
-                     "after"])
-    for row in (db.session.scalars(query) if query is not None else []):
-        writer.writerow([row.created_at.isoformat(), row.actor.display_name, row.action,
-                         f"{row.target_type} {row.target_id}",
-                         row.subject.display_name if row.subject else "", row.reason or "",
-                         row.before, row.after])
-    return Response(out.getvalue(), mimetype="text/csv",
+    rows = list(db.session.scalars(query)) if query is not None else []
+    text = spreadsheet.write(queries.log_table(rows))
+    return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="moderation-log.csv"'})
 
 

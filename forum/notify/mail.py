@@ -1,25 +1,31 @@
 """Composing e-mails: notification messages, daily digests, unsubscribe links and headers.
 
 Links in e-mails are absolute, built from SITE_URL (there may be no request to take a host
-from). The HTML part is a template with autoescaping; the only markup inserted as is is a
+from); in development without SITE_URL, from the address the request came to. The HTML part
+is a template with autoescaping; the only markup inserted as is is a
 post's stored body_html.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+import bleach
 from itsdangerous import BadData, URLSafeSerializer
+from markupsafe import Markup
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, markup
 from ..accounts.models import User
 from ..board.models import Forum, Post, Topic
 from ..extensions import db
+from ..outbox import enqueue
+from ..templating import in_zone_of
+from ..urls import external_url, page_of, site_url
 from .models import EmailMode, Notification, NotifySettings
-from .outbox import enqueue
 
 UNSUBSCRIBE_SALT = "notify-unsubscribe"
 DIGEST_EVERY = timedelta(days=1)
@@ -28,19 +34,9 @@ DIGEST_MAX_ITEMS = 50
 
 # ------------------------------------------------------------------------------- links
 
-def external_url(endpoint: str, _anchor: str | None = None, **values) -> str:
-    """An absolute URL on SITE_URL, with or without a request."""
-    base = urlsplit(current_app.config["SITE_URL"].rstrip("/"))
-    adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme or "https",
-                                       script_name=base.path or "/")
-    url = adapter.build(endpoint, {k: v for k, v in values.items() if v is not None},
-                        force_external=True)
-    return f"{url}#{_anchor}" if _anchor else url
-
-
 def post_link(post: Post) -> str:
     per_page = current_app.config["POSTS_PER_PAGE"]
-    page = (post.position - 1) // per_page + 1
+    page = page_of(post.position, per_page)
     return external_url("board.topic", topic_id=post.topic_id, slug=post.topic.slug,
                         page=page if page > 1 else None, _anchor=f"post-{post.id}")
 
@@ -78,10 +74,28 @@ def list_headers(user_id: int) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{unsubscribe_url(user_id)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": f"{current_app.config['SITE_NAME']} notifications "
-                       f"<notifications.{urlsplit(current_app.config['SITE_URL']).hostname}>"}
+                       f"<notifications.{urlsplit(site_url()).hostname}>"}
 
 
 # ---------------------------------------------------------------------------- plain text
+
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
+PAGE_TAGS = markup.ALLOWED_TAGS | {"hr", "div", "span", "table", "tr", "td", "th", "tbody"}
+
+
+def html_part_for_page(html: str | None) -> Markup | None:
+    """An e-mail's HTML part, to show inside a page of the site (the development outbox):
+    the body's content, cleaned to the markup allowlist (no styles: the site's
+    Content-Security-Policy forbids inline ones), links kept."""
+    if not html:
+        return None
+    match = _BODY.search(html)
+    body = match.group(1) if match else html
+    return Markup(bleach.clean(body, tags=PAGE_TAGS,
+                               attributes={"a": ["href", "title"], "abbr": ["title"]},
+                               protocols=markup.ALLOWED_PROTOCOLS, strip=True,
+                               strip_comments=True).strip())
+
 
 class _Text(HTMLParser):
     BLOCKS = {"p", "div", "blockquote", "pre", "ul", "ol", "h3", "h4", "h5", "h6"}
@@ -161,11 +175,14 @@ def queue_notification(notification_id: int, user: User, kind: str, *,
                    post_text=html_to_text(post.body_html) if post is not None and about_post
                    else None,
                    post_html=post.body_html if post is not None and about_post else None,
+                   at=post.created_at if post is not None and about_post else clock.now(),
                    site_name=current_app.config["SITE_NAME"],
                    unsubscribe=unsubscribe_url(user.id),
                    settings=external_url("notify.settings"))
-    return enqueue(user.email, subject, render_template("notify/email/notification.txt", **context),
-                   render_template("notify/email/notification.html", **context),
+    with in_zone_of(user):
+        plain = render_template("notify/email/notification.txt", **context)
+        html = render_template("notify/email/notification.html", **context)
+    return enqueue(user.email, subject, plain, html,
                    user_id=user.id, dedup_key=f"notification:{notification_id}",
                    headers=list_headers(user.id))
 
@@ -206,9 +223,10 @@ def build_digests(now: datetime | None = None) -> int:
                            all_link=external_url("notify.index"))
             subject = (f"{current_app.config['SITE_NAME']}: "
                        f"{len(items)} new notification{'s' if len(items) != 1 else ''}")
-            if enqueue(user.email, subject, render_template("notify/email/digest.txt", **context),
-                       render_template("notify/email/digest.html", **context),
-                       user_id=user.id, dedup_key=f"digest:{user.id}:{now:%Y-%m-%d}",
+            with in_zone_of(user):
+                plain = render_template("notify/email/digest.txt", **context)
+                html = render_template("notify/email/digest.html", **context)
+            if enqueue(user.email, subject, plain, html, user_id=user.id, dedup_key=f"digest:{user.id}:{now:%Y-%m-%d}",
                        headers=list_headers(user.id)):
                 queued += 1
         db.session.commit()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
+import sys
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ from sqlalchemy import select, update
 
 from .. import clock
 from ..extensions import db
-from .models import OutboxEmail, OutboxStatus
+from ..outbox import OutboxEmail, OutboxStatus
+from .mail import build_digests
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,45 @@ class Transport:
             except (smtplib.SMTPException, OSError):
                 self.smtp.close()
             self.smtp = None
+
+
+class ConsoleTransport:
+    """Development: print each message (headers and plain text part) instead of sending it."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream
+
+    def send(self, message: EmailMessage) -> None:
+        stream = self.stream or sys.stdout
+        lines = ["-" * 72] + [f"{name}: {message[name]}" for name in
+                              ("From", "To", "Subject", "Date") if message[name]]
+        text = message.get_body(("plain",))
+        lines += ["", text.get_content() if text is not None else "", ""]
+        stream.write("\n".join(lines))
+        stream.flush()
+
+    def close(self) -> None:
+        pass
+
+
+class NotReady(RuntimeError):
+    """The sender must not start: the message says what to set."""
+
+
+def check_ready(config) -> None:
+    """Refuse to send in production without SITE_URL (every link in the queued mail would
+    point at a guessed address), and never print mail to a production console."""
+    production = config.get("FORUM_ENV") == "production"
+    if production and not config.get("SITE_URL"):
+        raise NotReady("SITE_URL is not set, so links in e-mails cannot point at the forum. "
+                       "Set SITE_URL to its public address (https://...) and start the sender "
+                       "again; queued messages wait.")
+    if production and config.get("MAIL_BACKEND") == "console":
+        raise NotReady("MAIL_BACKEND=console prints e-mails and is for development only.")
+
+
+def transport_for(config) -> Transport | ConsoleTransport:
+    return ConsoleTransport() if config.get("MAIL_BACKEND") == "console" else Transport(config)
 
 
 def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
@@ -136,7 +177,8 @@ def send_due(limit: int = 100, *, transport: Transport | None = None) -> Result:
     """Send up to `limit` due messages. Stops the batch at the first connection failure
     (the server is down: everything else stays queued for the next run)."""
     config = current_app.config
-    transport = transport or Transport(config)
+    check_ready(config)
+    transport = transport or transport_for(config)
     claimer = f"{socket.gethostname()}:{uuid.uuid4().hex[:12]}"[:64]
     result = Result()
     now = clock.now()
@@ -188,7 +230,7 @@ def _failed(row: OutboxEmail, claimer: str, error: Exception, result: Result) ->
 
 def run_once(limit: int = 100) -> Result:
     """What one `flask forum send-mail` does: build due digests, then send."""
-    from .mail import build_digests
+    check_ready(current_app.config)
     build_digests()
     return send_due(limit)
 
@@ -196,7 +238,9 @@ def run_once(limit: int = 100) -> Result:
 def loop(interval: float = 30.0, stop: threading.Event | None = None,
          limit: int = 100) -> None:
     """Send forever (`flask forum send-mail --loop`, or the background thread); a full batch
-    is followed by the next at once, otherwise the sender waits `interval` seconds."""
+    is followed by the next at once, otherwise the sender waits `interval` seconds. Raises
+    NotReady at once, before the first run, when the configuration forbids sending."""
+    check_ready(current_app.config)
     stop = stop or threading.Event()
     while not stop.is_set():
         full = False
@@ -215,7 +259,9 @@ def loop(interval: float = 30.0, stop: threading.Event | None = None,
 def start_background_sender(app: Flask, interval: float = 30.0) -> threading.Event:
     """Run the sender in a daemon thread of this process (e.g. from a gunicorn post_fork
     hook). Safe with several processes: each message is claimed by one sender. Returns an
-    event; set it to stop the thread."""
+    event; set it to stop the thread. Raises NotReady (in the caller) when sending is not
+    allowed yet."""
+    check_ready(app.config)
     stop = threading.Event()
 
     def run() -> None:

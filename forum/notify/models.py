@@ -1,53 +1,17 @@
-"""Subscriptions, notifications, read state and the e-mail outbox."""
+"""Subscriptions, notifications and read state (the e-mail outbox is forum/outbox.py)."""
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..accounts.models import User
 from ..board.models import Post, Topic
+from ..dbutil import string_enum
 from ..extensions import db
-
-
-def _enum(cls):
-    return db.Enum(cls, native_enum=False, length=16,
-                   values_callable=lambda e: [m.value for m in e])
-
-
-class OutboxStatus(str, enum.Enum):
-    QUEUED = "queued"    # waiting (again, after a failed attempt: see next_attempt_at)
-    SENDING = "sending"  # claimed by a sender; back to queued if the claim grows stale
-    SENT = "sent"
-    FAILED = "failed"    # gave up after MAX_ATTEMPTS
-
-
-class OutboxEmail(db.Model):
-    """One e-mail, added in the transaction of the event that caused it; sent later."""
-    __tablename__ = "outbox_emails"
-    __table_args__ = (Index("ix_outbox_emails_due", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
-    html_body: Mapped[str | None] = mapped_column(Text)
-    headers: Mapped[dict | None] = mapped_column(db.JSON(none_as_null=True))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    # Two events asking for the same message (a double submit, a retried job) add one row.
-    dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)
-    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus),
-                                                 default=OutboxStatus.QUEUED)
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
-    claimed_at: Mapped[datetime | None]
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    sent_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class EmailMode(str, enum.Enum):
@@ -61,7 +25,7 @@ class NotifySettings(db.Model):
     __tablename__ = "notify_settings"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    email_mode: Mapped[EmailMode] = mapped_column(_enum(EmailMode), default=EmailMode.EACH)
+    email_mode: Mapped[EmailMode] = mapped_column(string_enum(EmailMode), default=EmailMode.EACH)
     # Subscribe me to topics I start or reply to.
     auto_subscribe: Mapped[bool] = mapped_column(default=True)
     # "Mark everything read": topics last posted to before this are read.

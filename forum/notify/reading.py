@@ -2,8 +2,10 @@
 
 Called by the board's topic view. One query reads the member's state on the topic (follow
 state and last position read). Only when the page shows posts past that position does it
-write: the read mark moves (an INSERT the first time, else an UPDATE) and the notifications
-about the posts shown are marked read, committed at once. A repeat view writes nothing.
+write: the read mark moves forward in one upsert (`dbutil.insert_or_move_forward`: inserted
+the first time, raised only if the new position is larger, so a racing older view never
+moves it back) and, if it moved, the notifications about the posts shown are marked read,
+committed at once. A repeat view writes nothing.
 A read mark that cannot be written (the database busy) is skipped with a warning: it is
 never worth an error page.
 """
@@ -16,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from .. import clock
 from ..board.models import Post, Topic
-from ..dbutil import insert_ignoring_duplicates
+from ..dbutil import insert_or_move_forward
 from ..extensions import db
 from .models import Notification, TopicRead
 from .queries import topic_state
@@ -33,7 +35,7 @@ def track(user, topic: Topic, positions: list[int]) -> bool | None:
     if last <= seen:
         return following
     try:
-        move_read_mark(user.id, topic.id, last, first=seen < 0)
+        move_read_mark(user.id, topic.id, last)
         db.session.commit()
     except OperationalError:
         db.session.rollback()
@@ -42,16 +44,11 @@ def track(user, topic: Topic, positions: list[int]) -> bool | None:
     return following
 
 
-def move_read_mark(user_id: int, topic_id: int, last: int, *, first: bool) -> None:
+def move_read_mark(user_id: int, topic_id: int, last: int) -> None:
     now = clock.now()
-    if first:
-        insert_ignoring_duplicates(TopicRead, user_id=user_id, topic_id=topic_id,
-                                   last_position=last, read_at=now)
-    else:
-        db.session.execute(update(TopicRead).where(
-            TopicRead.user_id == user_id, TopicRead.topic_id == topic_id,
-            TopicRead.last_position < last).values(last_position=last, read_at=now),
-            execution_options={"synchronize_session": False})
+    if not insert_or_move_forward(TopicRead, "last_position", user_id=user_id,
+                                  topic_id=topic_id, last_position=last, read_at=now):
+        return  # another request of theirs already read further
     shown = select(Post.id).where(Post.topic_id == topic_id,
                                   Post.position <= last).scalar_subquery()
     marked = db.session.execute(update(Notification).where(

@@ -1,7 +1,7 @@
-"""Following the other features' writes (forum/events.py), inside their transactions."""
+"""Following the other features' writes (forum/events.py), inside their transactions.
+Connected in forum/composition/wiring.py."""
 from __future__ import annotations
 
-from .. import events
 from ..board.models import Post
 from . import services
 
@@ -31,28 +31,24 @@ def _moderation_text(entry) -> str:
     return text + ("" if text.endswith(".") else ".")
 
 
-@events.post_created.connect
-def _post_created(post: Post, **_) -> None:
+def post_created(post: Post, **_) -> None:
     services.auto_subscribe(post.author_id, post.topic_id)
     services.notify_about_post(post)
 
 
-@events.post_visibility_changed.connect
-def _post_shown(post: Post, hidden: bool, **_) -> None:
+def post_shown(post: Post, hidden: bool, **_) -> None:
     if not hidden:  # people not told while it was held back hear about it now (once)
         services.notify_about_post(post)
 
 
-@events.answer_accepted.connect
-def _answer_accepted(post: Post, **_) -> None:
+def answer_accepted(post: Post, **_) -> None:
     # The signal does not say who accepted it: the question's author, or a moderator for
     # them; either way the reply's author is told, unless they accepted their own reply.
     services.notify(post.author_id, "answer_accepted", actor_id=post.topic.author_id,
                     post_id=post.id)
 
 
-@events.moderation_recorded.connect
-def _moderation_recorded(entry, **_) -> None:
+def moderation_recorded(entry, **_) -> None:
     if entry.subject_user_id is None:
         return
     topic_id = post_id = None
@@ -63,3 +59,10 @@ def _moderation_recorded(entry, **_) -> None:
     services.notify(entry.subject_user_id, "moderation",
                     actor_id=None if entry.action == "auto_hide_post" else entry.actor_id,
                     topic_id=topic_id, post_id=post_id, text=_moderation_text(entry))
+
+
+def reports_resolved(post: Post, actor, reporter_ids: list[int], text: str, **_) -> None:
+    """Each member whose report a moderator closed is told what was done."""
+    for user_id in reporter_ids:
+        services.notify(user_id, "report_resolved", actor_id=actor.id, topic_id=post.topic_id,
+                        post_id=post.id, text=text)

@@ -19,6 +19,7 @@ from ..board.models import Forum, Post, Topic
 from ..dbutil import insert_ignoring_duplicates
 from ..extensions import db
 from ..permissions import can, require
+from . import mail
 from .models import EmailMode, ForumRead, Notification, NotifySettings, Subscription
 
 KINDS = {
@@ -160,7 +161,6 @@ def _notify_many(user_ids, kind: str, *, actor_id: int | None = None,
     if kind in POST_KINDS | {"answer_accepted"} and (
             post is None or not post.is_public or topic is None or not topic.is_published):
         return []
-    from . import mail  # e-mail composition needs templates; imported when used
     now = clock.now()
     dedup = (f"post:{post_id}" if kind in POST_KINDS
              else f"answer:{post_id}" if kind == "answer_accepted" else None)

@@ -1,21 +1,21 @@
 """Notifications, following topics and forums, read marks and e-mail settings."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..accounts import services as account_services
 from ..board import queries as board_queries
 from ..board.access import visible_topic
-from ..board.links import topic_url
 from ..errors import keeps_input
 from ..extensions import csrf, db
-from ..handlers import complete
+from ..handlers import act, complete, settle
 from ..permissions import require
-from ..urls import page_arg, safe_next
+from ..urls import page_arg, page_count, safe_next, topic_url
 from . import mail, queries, services
 from .forms import ActionForm, SettingsForm
 from .models import EmailMode
+from ..outbox import OutboxEmail
 
 bp = Blueprint("notify", __name__)
 PER_PAGE = 30
@@ -29,20 +29,11 @@ def _back(default: str) -> str:
     return safe_next(request.form.get("next"), default)
 
 
-def _done(url: str, message: str):
-    """A button that acts at once: commit, say so, go back (a bad token gives the 400 page)."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url)
-
-
 @bp.get("/notifications")
 @login_required
 def index():
     require(current_user, "manage_notifications", current_user)
-    pages = max(1, -(-queries.notification_count(current_user) // PER_PAGE))
+    pages = page_count(queries.notification_count(current_user), PER_PAGE)
     page = page_arg(pages)
     return render_template("notify/index.html", page=page, pages=pages,
                            notifications=queries.notifications(current_user, page, PER_PAGE),
@@ -55,38 +46,39 @@ def mark_read(notification_id: int):
     notification = queries.notification(notification_id)
     if notification is None:
         abort(404)
-    services.mark_read(_me(), notification)
-    return _done(_back(url_for(".index")), "Marked as read.")
+    return act(lambda: services.mark_read(_me(), notification),
+               _back(url_for(".index")), "Marked as read.")
 
 
 @bp.post("/notifications/read")
 @login_required
 def mark_all_read():
-    services.mark_all_read(_me())
-    return _done(_back(url_for(".index")), "All your notifications are marked as read.")
+    return act(lambda: services.mark_all_read(_me()),
+               _back(url_for(".index")), "All your notifications are marked as read.")
 
 
 @bp.post("/t/<id:topic_id>/follow")
 @login_required
 def follow_topic(topic_id: int):
     topic = visible_topic(topic_id)
-    services.subscribe_topic(_me(), topic)
-    return _done(_back(topic_url(topic)),
-                 "You are following this topic: you will be told about new replies.")
+    return act(lambda: services.subscribe_topic(_me(), topic),
+               _back(topic_url(topic)),
+               "You are following this topic: you will be told about new replies.")
 
 
 @bp.post("/t/<id:topic_id>/unfollow")
 @login_required
 def unfollow_topic(topic_id: int):
     topic = visible_topic(topic_id)
-    services.unsubscribe_topic(_me(), topic)
-    return _done(_back(topic_url(topic)), "You are no longer following this topic.")
+    return act(lambda: services.unsubscribe_topic(_me(), topic),
+               _back(topic_url(topic)), "You are no longer following this topic.")
 
 
 def _forum(slug: str):
     forum = board_queries.forum_by_slug(slug)
     if forum is None:
         abort(404)
+    require(current_user, "view_forum", forum)  # a private forum is not there for outsiders
     return forum
 
 
@@ -94,34 +86,34 @@ def _forum(slug: str):
 @login_required
 def follow_forum(slug: str):
     forum = _forum(slug)
-    services.subscribe_forum(_me(), forum)
-    return _done(_back(url_for("board.forum", slug=forum.slug)),
-                 "You are following this forum: you will be told about new topics.")
+    return act(lambda: services.subscribe_forum(_me(), forum),
+               _back(url_for("board.forum", slug=forum.slug)),
+               "You are following this forum: you will be told about new topics.")
 
 
 @bp.post("/f/<slug>/unfollow")
 @login_required
 def unfollow_forum(slug: str):
     forum = _forum(slug)
-    services.unsubscribe_forum(_me(), forum)
-    return _done(_back(url_for("board.forum", slug=forum.slug)),
-                 "You are no longer following this forum.")
+    return act(lambda: services.unsubscribe_forum(_me(), forum),
+               _back(url_for("board.forum", slug=forum.slug)),
+               "You are no longer following this forum.")
 
 
 @bp.post("/f/<slug>/mark-read")
 @login_required
 def mark_forum_read(slug: str):
     forum = _forum(slug)
-    services.mark_forum_read(_me(), forum)
-    return _done(_back(url_for("board.forum", slug=forum.slug)),
-                 f"All topics in {forum.title} are marked as read.")
+    return act(lambda: services.mark_forum_read(_me(), forum),
+               _back(url_for("board.forum", slug=forum.slug)),
+               f"All topics in {forum.title} are marked as read.")
 
 
 @bp.post("/mark-all-read")
 @login_required
 def mark_everything_read():
-    services.mark_everything_read(_me())
-    return _done(_back(url_for("board.index")), "All topics are marked as read.")
+    return act(lambda: services.mark_everything_read(_me()),
+               _back(url_for("board.index")), "All topics are marked as read.")
 
 
 @bp.route("/settings/notifications", methods=["GET", "POST"])
@@ -153,8 +145,7 @@ def unsubscribe(token: str):
         abort(404)
     done = False
     if request.method == "POST":
-        services.stop_emails(user_id)
-        db.session.commit()
+        settle(lambda: services.stop_emails(user_id))
         done = True
     return render_template("notify/unsubscribe.html", token=token, done=done)
 
@@ -173,3 +164,32 @@ def unread_notifications() -> int:
 def _unread_with_the_member(user_id: int):
     """Counted with the logged-in member's own row: no query of its own on any page."""
     return services.unread_count_query(user_id)
+
+
+# ------------------------------------------------------- the outbox, read in the browser
+
+def _outbox_allowed() -> None:
+    """Development only (letter_opener style): in production the outbox holds everyone's
+    private mail and is nobody's page to read."""
+    if current_app.config.get("FORUM_ENV") != "development":
+        abort(404)
+    require(current_user, "read_outbox")
+
+
+@bp.get("/admin/outbox")
+@login_required
+def outbox():
+    _outbox_allowed()
+    rows, total = queries.outbox_page(page_arg(), PER_PAGE)
+    pages = page_count(total, PER_PAGE)
+    return render_template("notify/outbox.html", rows=rows, total=total,
+                           page=min(page_arg(), pages), pages=pages)
+
+
+@bp.get("/admin/outbox/<id:message_id>")
+@login_required
+def outbox_message(message_id: int):
+    _outbox_allowed()
+    row = db.session.get(OutboxEmail, message_id) or abort(404)
+    return render_template("notify/outbox_message.html", row=row,
+                           html_part=mail.html_part_for_page(row.html_body))

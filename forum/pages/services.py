@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import clock, markup
 from ..accounts.models import User
@@ -41,6 +42,7 @@ def save_page(actor: User, slug: str, title: str, body: str, *, reason: str | No
         raise Invalid("Write the page before saving it.", "body")
     if len(body) > BODY_MAX:
         raise Invalid(f"A page can be at most {BODY_MAX:,} characters.", "body")
+    markup.check(body, "body")
     now = now or clock.now()
     current = page(slug)
     if current is not None and (current.title, current.body_source) == (title, body):
@@ -59,7 +61,6 @@ def save_page(actor: User, slug: str, title: str, body: str, *, reason: str | No
 
 
 def revisions(page: Page) -> list[PageRevision]:
-    from sqlalchemy.orm import joinedload
     return list(db.session.scalars(
         select(PageRevision).where(PageRevision.page_id == page.id)
         .order_by(PageRevision.created_at.desc(), PageRevision.id.desc())

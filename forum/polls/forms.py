@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from wtforms import SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
 
 from ..forms import Form
 
@@ -17,5 +18,4 @@ class VoteForm(Form):
 
     def validate_choice(self, field) -> None:
         if not field.data:
-            from wtforms.validators import StopValidation
             raise StopValidation("Choose an option.")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..board.models import Topic
+from ..dbutil import string_enum
 from ..extensions import db
 
 
@@ -28,8 +29,7 @@ class Poll(db.Model):
     closes_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]  # closed by a moderator before closes_at
     results_visibility: Mapped[Visibility] = mapped_column(
-        db.Enum(Visibility, native_enum=False, length=16,
-                values_callable=lambda e: [m.value for m in e]),
+        string_enum(Visibility),
         default=Visibility.ALWAYS)
     voters_public: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

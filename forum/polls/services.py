@@ -7,14 +7,12 @@ added or removed, so a double-submitted form counts once and counts always equal
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import datetime, time
 
 from sqlalchemy import delete, func, select, update
 
-from .. import clock, events
+from .. import clock, events, spreadsheet
 from ..accounts.models import User
 from ..board.models import Post, Topic
 from ..dbutil import insert_ignoring_duplicates
@@ -63,6 +61,7 @@ def create_poll(actor: User, topic: Topic, question: str, options: list[str], *,
     db.session.add_all(PollOption(poll_id=poll.id, position=i, label=label)
                        for i, label in enumerate(options, start=1))
     db.session.flush()
+    events.votes_changed.send(topic)
     return poll
 
 
@@ -113,6 +112,7 @@ def cast_vote(actor: User, poll: Poll, option_ids: Iterable[int]) -> None:
                                       option_id=option_id, user_id=actor.id):
             db.session.execute(update(PollOption).where(PollOption.id == option_id)
                                .values(vote_count=PollOption.vote_count + 1))
+    events.votes_changed.send(poll.topic)
     db.session.expire(poll)
 
 
@@ -133,12 +133,14 @@ def withdraw_vote(actor: User, poll: Poll) -> None:
             PollBallot.poll_id == poll.id, PollBallot.user_id == actor.id)).rowcount:
         db.session.execute(update(Poll).where(Poll.id == poll.id)
                            .values(voter_count=Poll.voter_count - 1))
+    events.votes_changed.send(poll.topic)
     db.session.expire(poll)
 
 
 def close_poll(actor: User, poll: Poll) -> None:
     require(actor, "manage_poll", poll)
     poll.closed_at = clock.now()
+    events.votes_changed.send(poll.topic)
 
 
 def reopen_poll(actor: User, poll: Poll) -> None:
@@ -146,6 +148,7 @@ def reopen_poll(actor: User, poll: Poll) -> None:
     poll.closed_at = None
     if poll.closes_at is not None and poll.closes_at <= clock.now():
         poll.closes_at = None
+    events.votes_changed.send(poll.topic)
 
 
 def public_voters(poll: Poll) -> dict[int, list[str]]:
@@ -163,21 +166,18 @@ def public_voters(poll: Poll) -> dict[int, list[str]]:
 
 def export_csv(actor: User, poll: Poll) -> str:
     require(actor, "export_poll", poll)
-    out = io.StringIO()
-    writer = csv.writer(out)
     method = ("multiple choice, up to " f"{poll.max_choices}" if poll.multiple
               else "single choice")
     secrecy = "voters' names public" if poll.voters_public else "secret ballot"
-    writer.writerow(["question", poll.question])
-    writer.writerow(["method", f"{method}; {secrecy}"])
-    writer.writerow(["opened", poll.created_at.isoformat()])
-    writer.writerow(["closes", poll.ends_at.isoformat() if poll.ends_at else "open"])
-    writer.writerow(["total voters", poll.voter_count])
-    writer.writerow([])
-    writer.writerow(["option", "votes"])
-    for option in poll.options:
-        writer.writerow([option.label, option.vote_count])
-    return out.getvalue()
+    return spreadsheet.write([
+        ["question", poll.question],
+        ["method", f"{method}; {secrecy}"],
+        ["opened", poll.created_at.isoformat()],
+        ["closes", poll.ends_at.isoformat() if poll.ends_at else "open"],
+        ["total voters", poll.voter_count],
+        [],
+        ["option", "votes"],
+        *([option.label, option.vote_count] for option in poll.options)])
 
 
 def set_helpful(actor: User, post: Post, helpful: bool) -> None:
@@ -193,6 +193,7 @@ def set_helpful(actor: User, post: Post, helpful: bool) -> None:
         db.session.execute(update(Post).where(Post.id == post.id)
                            .values(vote_count=Post.vote_count + changed))
         db.session.expire(post, ["vote_count"])
+        events.votes_changed.send(post.topic)
 
 
 def helpful_marks(user: User | None, posts: list[Post]) -> set[int]:
@@ -212,6 +213,7 @@ def accept_answer(actor: User, post: Post) -> None:
 def unaccept_answer(actor: User, topic: Topic) -> None:
     require(actor, "manage_answer", topic)
     topic.accepted_post_id = None
+    events.votes_changed.send(topic)
 
 
 def recount_votes(poll: Poll) -> dict[int, int]:

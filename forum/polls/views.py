@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, redirect, render_template, request,
                    url_for)
 from flask_login import current_user, login_required
 
 from ..board.access import visible_post, visible_topic
-from ..board.links import post_url
 from ..board.forms import PollForm
 from ..errors import Invalid, keeps_input
-from ..extensions import db
-from ..handlers import complete
+from ..handlers import act, complete
 from ..permissions import require
 from ..ratelimit import rate_limits
+from ..urls import post_url, topic_url
 from . import queries, services
 from .context import poll_context
 from .forms import VoteForm
@@ -60,10 +59,7 @@ def poll(poll_id: int):
 def _act_on_poll(poll_id: int, action, message: str):
     """A button on a poll: do it, say so, and go back to the poll in its topic."""
     poll = _poll_or_404(poll_id)
-    action(current_user, poll)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(_topic_anchor(poll))
+    return act(lambda: action(current_user, poll), _topic_anchor(poll), message)
 
 
 @bp.post("/polls/<id:poll_id>/withdraw")
@@ -115,26 +111,22 @@ def helpful(post_id: int):
     post = visible_post(post_id)
     if rate_limits.retry_after("vote", f"user:{current_user.id}"):
         abort(429)
-    services.set_helpful(current_user, post, request.form.get("helpful") == "1")
-    db.session.commit()
-    return redirect(post_url(post))
+    return act(lambda: services.set_helpful(current_user, post,
+                                            request.form.get("helpful") == "1"),
+               post_url(post))
 
 
 @bp.post("/p/<id:post_id>/accept")
 @login_required
 def accept(post_id: int):
     post = visible_post(post_id)
-    services.accept_answer(current_user, post)
-    db.session.commit()
-    flash("Marked as the answer.", "success")
-    return redirect(post_url(post))
+    return act(lambda: services.accept_answer(current_user, post), post_url(post),
+               "Marked as the answer.")
 
 
 @bp.post("/t/<id:topic_id>/unaccept")
 @login_required
 def unaccept(topic_id: int):
     topic = visible_topic(topic_id)
-    services.unaccept_answer(current_user, topic)
-    db.session.commit()
-    flash("The answer mark has been removed.", "success")
-    return redirect(url_for("board.topic", topic_id=topic.id, slug=topic.slug))
+    return act(lambda: services.unaccept_answer(current_user, topic), topic_url(topic),
+               "The answer mark has been removed.")

@@ -29,7 +29,7 @@ class SearchForm(Form):
     q = SearchField("Search for", validators=[Length(
         max=MAX_QUERY, message=f"Use at most {MAX_QUERY} characters.")],
         description='Put "quotes" round a phrase; put a minus before a word to leave it out '
-                    '(-survey).')
+                    '(-survey); OR between words finds either (tea OR coffee).')
     forum = SelectField("Forum", default="")
     kind = SelectField("Kind", choices=KINDS, default="")
     author = StringField("Author", validators=[Optional(), Length(max=40, message=(

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
+
+from .. import pagecache
 
 from ..accounts.services import find_by_name
 from ..board import queries as board_queries
-from ..board.links import post_url
-from ..urls import page_arg
-from . import index  # noqa: F401  (connects the index's receivers to forum/events.py)
-from . import queries
+from ..permissions import viewer_scope
+from ..urls import page_arg, post_url
+from . import queries, suggest
 from .forms import SearchForm
 
 bp = Blueprint("search", __name__)
@@ -16,10 +22,10 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/search")
 def search():
-    forums = board_queries.all_forums()
+    forums = board_queries.all_forums(viewer_scope(current_user))
     form = SearchForm(request.args, forums=forums)
     q = (form.q.data or "").strip()
-    results, status = None, 200
+    searched, status = None, 200
     per_page = current_app.config.get("SEARCH_RESULTS_PER_PAGE", queries.PER_PAGE)
     if request.args and form.validate():
         author = find_by_name(form.author.data) if form.author.data else None
@@ -27,16 +33,39 @@ def search():
             form.author.errors = [f"No member is called “{form.author.data}”."]
         elif q:
             chosen = next((f for f in forums if f.slug == form.forum.data), None)
-            criteria = queries.Criteria(
+            searched = queries.Criteria(
                 q=q, forum_id=chosen.id if chosen else None,
                 author_id=author.id if author else None, kind=form.kind.data or None,
                 since=form.since.data, until=form.until.data,
                 answered=form.answered.data or None, sort=form.sort.data)
-            results = queries.search(current_user, criteria, page_arg(), per_page)
     if form.problems:
         status = 400
     args = {key: value for key, value in request.args.items(multi=False)
             if key != "page" and value and key in form._fields}
-    return render_template("search/results.html", form=form, q=q, results=results,
-                           args=args, cap=queries.CAP, per_page=per_page,
-                           post_url=post_url), status
+    results_html, results_page = "", 1
+    if searched is not None:
+        results_html = _results(searched, page_arg(), per_page, args)
+        found = RESULTS_PAGE.search(results_html)
+        results_page = int(found.group(1)) if found else 1
+    return render_template("search/results.html", form=form, q=q, searched=bool(searched),
+                           results_html=Markup(results_html), results_page=results_page), status
+
+
+RESULTS_PAGE = re.compile(r'class="search-results"[^>]*data-page="(\d+)"')
+
+
+def _results(criteria: queries.Criteria, page: int, per_page: int, args: dict) -> str:
+    """The results (and "did you mean"), the same for everyone who may find the same posts
+    (their scope and role decide it: forum/search/queries._visible): kept (issue 15) under
+    `lists` and `site`, which every write to a post or topic bumps."""
+    role = current_user.role.value if current_user.is_authenticated else "visitor"
+    key = hashlib.sha256(json.dumps(
+        [repr(criteria), page, per_page, sorted(args.items()),
+         viewer_scope(current_user).key, role]).encode()).hexdigest()
+
+    def render() -> str:
+        results = queries.search(current_user, criteria, page, per_page)
+        return render_template("search/_results.html", results=results, args=args,
+                               suggestion=suggest.did_you_mean(current_user, criteria, results),
+                               cap=queries.CAP, per_page=per_page, post_url=post_url)
+    return pagecache.kept_fragment(f"search:{key}", [pagecache.SITE, pagecache.LISTS], render)

@@ -224,6 +224,7 @@ def test_badge_costs_no_query_per_post(app, client, make, count_queries):
         with count_queries() as counter:
             assert "Reply number 5" in client.get(url).text
         return counter.count
+    client.get(url)  # the page's kept fragments (pagecache.kept_fragment) are made
     before = cost()
     with app.app_context():
         db.session.add(GovernmentDomain(domain="example.gov"))
@@ -260,3 +261,25 @@ def test_new_pages_cost_a_fixed_number_of_queries(app, client, make, login, coun
     many = costs()
     assert few == many and max(many.values()) <= 12, many
     assert "dept59.example" in client.get("/admin/government-domains").text
+
+
+def test_admin_ticks_well_known_government_suffixes(app, client, make, login):
+    login(make.user(role=Role.ADMIN))
+    member_id = _verified(make, app, "kim@justice.gov.uk")
+    page = client.get("/admin/government-domains").text
+    for suffix in ("gov.uk", "gc.ca", "gov.au", "govt.nz", "europa.eu"):
+        assert f'name="suffix" value="{suffix}"' in page, suffix
+    assert "Government of Canada" in page  # each says whose it is
+    added = client.post("/admin/government-domains/suggested",
+                        data={"suffix": ["gov.uk", "gc.ca", "not.on.the.list"]})
+    assert added.status_code == 302
+    with app.app_context():
+        assert sorted(db.session.scalars(select(GovernmentDomain.domain))) == ["gc.ca", "gov.uk"]
+        assert db.session.get(User, member_id).is_government_verified
+    page = client.get("/admin/government-domains").text
+    assert 'name="suffix" value="gov.uk"' not in page  # already on the list: not offered
+    assert "<code>gov.uk</code>" in page
+    # Nothing ticked: said on the page, nothing added.
+    none = client.post("/admin/government-domains/suggested", data={})
+    assert none.status_code == 400 and "Tick at least one" in none.text
+    assert "<title>Error: " in none.text and 'href="#suffix"' in none.text

@@ -26,7 +26,12 @@ def test_delay_doubles_after_the_free_failures_up_to_the_cap():
     assert delay_after(40, ACCOUNT) == ACCOUNT.cap == timedelta(minutes=1)
 
 
-def test_account_waits_after_repeated_failures_and_keeps_what_was_typed(client, make):
+def test_account_waits_after_repeated_failures_and_keeps_what_was_typed(client, make,
+                                                                         monkeypatch):
+    # The forum's clock stands still: a one-second wait cannot run out between two requests
+    # on a busy machine.
+    still = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: still)
     owner = make.user()
     for _ in range(ACCOUNT.free + 1):
         assert _attempt(client, owner.email).status_code == 200
@@ -92,3 +97,23 @@ def test_rows_hold_no_raw_address_or_name(client, make, app):
 @pytest.mark.parametrize("login", ["nobody", "", " ", "x" * 254, "@", "ÄÖÜ@ß.de"])
 def test_odd_names_never_fail(client, login):
     assert _attempt(client, login).status_code in (200, 429)
+
+
+def test_log_in_service_raises_refused_then_throttled_like_other_services(app, make):
+    """accounts.services.log_in: Refused (the failure is counted and kept by the caller),
+    then Throttled while the delay runs, then the member once it is over."""
+    from forum.accounts import services
+    from forum.errors import Refused, Throttled
+    owner = make.user()
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "10.0.0.9"}):
+        for _ in range(ACCOUNT.free + 1):
+            with pytest.raises(Refused) as refused:
+                services.log_in(owner.email, "wrong password")
+            assert refused.value.field == "login"
+            db.session.commit()  # what handlers.complete does with a Refused
+        with pytest.raises(Throttled) as throttled:
+            services.log_in(owner.email, PASSWORD)
+        assert throttled.value.seconds >= 1 and "try again in" in throttled.value.message
+        clock.advance(ACCOUNT.cap + timedelta(seconds=1))
+        assert services.log_in(owner.email, PASSWORD).id == owner.id
+        db.session.rollback()

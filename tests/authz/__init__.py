@@ -10,14 +10,21 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-ROLES = ["visitor", "member", "author", "staff", "moderator", "admin", "suspended"]
+# group_member: in a group with no permission in the world's forum; outsider: in another
+# group; group_mod: in a group that moderates the world's forum (and nothing else). A row
+# that names none of them treats them as "member" (tests/test_authorization.py).
+ROLES = ["visitor", "member", "author", "staff", "moderator", "admin", "suspended",
+         "group_member", "outsider", "group_mod"]
 
 A = dict(visitor="login", member="ok", author="ok", staff="ok", moderator="ok", admin="ok",
-         suspended="deny")                       # any member in good standing
-OWN = dict(A, member="deny", staff="deny")        # the author or a moderator
-MOD = dict(OWN, author="deny")                    # moderators only
-STAFF = dict(MOD, staff="ok")                     # staff, moderators, admins
-MODERATORS = dict(MOD, member="deny", author="deny")  # moderators and admins only
+         suspended="deny", group_member="ok", outsider="ok",
+         group_mod="ok")                         # any member in good standing
+OWN = dict(A, member="deny", staff="deny", group_member="deny",
+           outsider="deny")                      # the author or a moderator of the forum
+MOD = dict(OWN, author="deny")                    # moderators (of the forum) only
+STAFF = dict(MOD, staff="ok", group_mod="deny")   # staff, moderators, admins
+MODERATORS = dict(MOD, member="deny", author="deny",
+                  group_mod="deny")               # site moderators and admins only
 ADMINS = dict(MODERATORS, moderator="deny")           # admins only
 EVERYONE = {role: "ok" for role in ROLES}
 ACCOUNT = dict(EVERYONE, visitor="login")         # any logged-in person, even suspended

@@ -56,6 +56,8 @@ ROWS = {
         lambda w: "/admin/government-domains", None, ADMINS),
     ("accounts_email.government_domains", "POST"): (
         lambda w: "/admin/government-domains", lambda w: {"domain": "gc.ca"}, ADMINS),
+    ("accounts_email.add_suggested_domains", "POST"): (
+        lambda w: "/admin/government-domains/suggested", lambda w: {"suffix": "gc.ca"}, ADMINS),
     ("accounts_email.remove_government_domain", "POST"): (
         lambda w: f"/admin/government-domains/{w.extra['domain_id']}/remove", None, ADMINS),
 }

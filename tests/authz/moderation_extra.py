@@ -31,6 +31,10 @@ def _forum(w) -> int:
 
 ROWS = {
     ("moderation.approval_queue", "GET"): (lambda w: "/moderation/approval", None, MODERATORS),
+    ("moderation.review", "GET"): (lambda w: "/moderation/review", None, MODERATORS),
+    ("moderation.review", "POST"): (
+        lambda w: "/moderation/review",
+        lambda w: {"post": str(w.extra["waiting_id"]), "decision": "approve"}, MODERATORS),
     ("moderation.approval_decide", "POST"): (
         lambda w: f"/moderation/approval/{w.extra['waiting_id']}",
         lambda w: {f"post-{w.extra['waiting_id']}-decision": "approve"}, MODERATORS),

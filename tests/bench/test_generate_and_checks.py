@@ -62,6 +62,12 @@ def test_generator_loads_the_sizes_asked_for(loaded, conn):
                         (f"%{RARE_WORD}%",)).fetchone()[0] == RARE_POSTS
     kinds = dict(conn.execute("SELECT kind, count(*) FROM topics GROUP BY kind").fetchall())
     assert kinds["article"] and kinds["link"] and kinds["question"]
+    # The search's topic-level word index holds every topic, with its title's words.
+    assert conn.execute("SELECT count(*) FROM topic_words").fetchone()[0] == \
+        conn.execute("SELECT count(*) FROM topics").fetchone()[0]
+    assert conn.execute("SELECT count(*) FROM topic_words w JOIN topics t ON t.id = w.topic_id "
+                        "WHERE w.tsv @@ plainto_tsquery('english', %s)",
+                        (BIG_TOPIC_TITLE,)).fetchone()[0] >= 1
 
 
 def test_generated_counters_equal_recounts(conn):

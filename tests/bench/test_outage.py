@@ -12,7 +12,7 @@ def test_database_outage_gives_503_page_to_a_logged_in_member(app):
                        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/x"})
     client = down.test_client()
     with client.session_transaction() as session:  # what logging in leaves in the session
-        session["_user_id"] = "1:1"
+        session["_user_id"] = "1:1:" + "r" * 43  # member:version:session record (as sessions.begin writes it)
         session["_fresh"] = True
     for path in ("/", "/t/1-some-topic", "/settings"):
         response = client.get(path)

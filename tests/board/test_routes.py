@@ -167,7 +167,9 @@ def test_author_edits_post_revision_kept_and_edited_mark_shown(client, make, log
                     .filter_by(post_id=reply.id).order_by(PostRevision.id)]
     assert versions == ["Reply number 1.", "Better words"]
     history = client.get(f"/p/{reply.id}/history").text
-    assert "Reply number 1." in history and "Better words" in history and "typo" in history
+    # The original in full, then the new words marked as added (word-level diff, issue 17).
+    assert "Reply number 1." in history and "typo" in history
+    assert "[added: </span>Better" in history and "[added: </span>words" in history
 
 
 def test_others_cannot_edit_or_hide(client, make, login):

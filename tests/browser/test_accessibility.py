@@ -3,13 +3,17 @@ and as a member. Full-page screenshots at desktop and phone widths are saved for
 at in screenshots/ (pytest-playwright empties test-results/)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from forum import clock
 from forum.board.models import Post
-from forum.accounts.models import Role
+from forum.accounts.models import Role, User
 from forum.extensions import db
 from tests.browser.conftest import Checker, log_in, vnu_errors
+from tests.factories import PASSWORD
 
 
 RICH_BODY = """How do you handle callers who are upset before you have said a word?
@@ -74,6 +78,11 @@ def test_pages_are_accessible_and_valid(new_context, make, app):
     checker.visit("history", f"/p/{reply_id}/history")
     checker.visit("settings", "/settings")
     checker.visit("settings-password", "/settings/password")
+    # The session list with a second browser in it (issue 13.5).
+    assert app.test_client().post("/login", data={"login": member.email, "password": PASSWORD},
+                                  headers={"User-Agent": "Mozilla/5.0 (iPhone) Safari"}
+                                  ).status_code == 302
+    checker.visit("settings-sessions", "/settings/sessions")
 
     # A failed submit: the error summary and the field errors.
     page.goto("/t/new")
@@ -104,6 +113,13 @@ def test_pages_are_accessible_and_valid(new_context, make, app):
     checker.visit("moderation-queue", "/moderation/queue")
     checker.visit("suspend-member", "/u/Grace Hopper/suspend")
     checker.visit("profile-with-history", "/u/Grace Hopper")
+    # A suspended member's settings: the notice in place of the profile form (issue 13.6).
+    with app.app_context():
+        db.session.get(User, other.id).suspended_until = clock.now() + timedelta(days=2)
+        db.session.commit()
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, other.email)
+    checker.visit("settings-suspended", "/settings")
 
     problems = checker.problems + [f"{line} (vnu)" for line in vnu_errors(checker.html)]
     assert not problems, f"{len(problems)} accessibility or HTML problems:\n" + "\n".join(

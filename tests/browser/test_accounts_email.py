@@ -15,7 +15,7 @@ from forum.accounts import domains, email
 from forum.accounts.domains import GovernmentDomain
 from forum.accounts.models import Role, User
 from forum.extensions import db
-from forum.notify.models import OutboxEmail
+from forum.outbox import OutboxEmail
 from tests.browser.conftest import Checker, log_in, vnu_errors
 
 NEW_PASSWORD = "a brand new password"
@@ -76,7 +76,7 @@ def test_change_of_address_and_government_badge_journey(new_context, make, app):
     page.get_by_label("New email address").fill("alan@unit.gov.example")
     page.get_by_label("Current password").fill("correct horse battery")
     page.get_by_role("button", name="Send a link to the new address").click()
-    expect(page.get_by_role("status")).to_contain_text("We have sent a link to "
+    expect(page.get_by_role("status")).to_contain_text("We have sent an email to "
                                                        "alan@unit.gov.example")
     expect(page.locator(".pending-email")).to_contain_text("You asked to change it to")
     page.goto(link_sent_to(app, "alan@unit.gov.example"))
@@ -128,7 +128,7 @@ def test_email_pages_are_accessible_and_valid(new_context, make, app):
     page.get_by_label("New email address").fill("grace@new.example")
     page.get_by_label("Current password").fill("correct horse battery")
     page.get_by_role("button", name="Send a link to the new address").click()
-    expect(page.get_by_role("status")).to_contain_text("We have sent a link")
+    expect(page.get_by_role("status")).to_contain_text("We have sent an email")
     checker.html["email-change-pending"] = page.content()
     checker.audit("email-change-pending")
     checker.visit("email-confirm-change", link_sent_to(app, "grace@new.example"))
@@ -136,6 +136,14 @@ def test_email_pages_are_accessible_and_valid(new_context, make, app):
     page.get_by_role("button", name="Add domain").click()
     checker.html["email-government-domains-error"] = page.content()
     checker.audit("email-government-domains-error")
+    # The suggested suffixes: nothing ticked is explained; ticking adds them.
+    page.get_by_role("button", name="Add ticked suffixes").click()
+    checker.html["email-government-suffixes-error"] = page.content()
+    checker.audit("email-government-suffixes-error")
+    page.get_by_label("gov.uk · United Kingdom government").check()
+    page.get_by_role("button", name="Add ticked suffixes").click()
+    expect(page.get_by_role("status")).to_contain_text("Added gov.uk.")
+    expect(page.locator(".domain-list")).to_contain_text("gov.uk")
 
     page = new_context(bypass_csp=True).new_page()
     checker.page = page

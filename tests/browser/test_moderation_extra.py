@@ -84,6 +84,7 @@ def test_admin_arranges_forums_with_buttons(new_context, make):
     log_in(page, admin.email)
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Admin", exact=True).click()
+    page.get_by_role("link", name="Forums and categories").click()  # from the admin home
     page.get_by_role("link", name="Add a forum to Teams").click()
     page.get_by_label("Forum name").fill("Beta")
     page.get_by_label("Description").fill("Second forum.")

@@ -33,7 +33,7 @@ def test_report_hide_and_the_author_sees_the_reason(page: Page, make, app):
 
     log_in(page, reporter.email)
     page.goto(f"/p/{reply_id}")
-    page.get_by_role("link", name=f"Report post #{reply_id}").click()
+    page.get_by_role("link", name="Report post #2").click()
     page.get_by_label("Spam").check()
     page.get_by_label("Anything moderators should know (optional)").fill("An advert")
     page.get_by_role("button", name="Send report").click()
@@ -42,6 +42,9 @@ def test_report_hide_and_the_author_sees_the_reason(page: Page, make, app):
 
     log_in(page, "Mo Derator")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
+    # The review page lists the reported post; its reports are handled on the queue.
+    expect(page.locator(".review-reports")).to_contain_text("1 report")
+    page.get_by_role("link", name="Handle the reports").click()
     item = page.locator(".queue-item", has_text="Buy cheap watches here")
     expect(item).to_contain_text("Careful Reader: spam")
     item.get_by_label("Hide the post").check()

@@ -65,6 +65,11 @@ def test_search_pages_are_accessible_and_valid(new_context, topics):
     checker.visit("search-empty-form", "/search")
     checker.visit("search-results", "/search?q=queue")
     checker.visit("search-no-results", "/search?q=nothingatallmatches")
+    checker.visit("search-did-you-mean", "/search?q=dashbaords")
+    expect(page.locator(".did-you-mean a")).to_have_text("dashboards")
+    # Words spread over a title and its post find the topic.
+    checker.visit("search-spread", "/search?q=dashboards+screen")
+    expect(page.locator(".result-title")).to_have_count(1)
     checker.visit("search-filtered", "/search?q=queue&forum=digital-and-data&kind=discussion"
                                      "&sort=date")
     checker.visit("search-error", "/search?q=queue&since=2015-13-40", status=400)

@@ -52,7 +52,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def site():
+def site(app):
+    # The checker refuses internal addresses; this test server is one, allowed on purpose.
+    app.config["LINK_ALLOWED_NETWORKS"] = ["127.0.0.1/32"]
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.block_on_close = False
@@ -64,6 +66,7 @@ def site():
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        app.config["LINK_ALLOWED_NETWORKS"] = []
 
 
 PATHS = {"ok": ("/ok", False), "hop": ("/hop", False), "no-head": ("/no-head", False),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from forum import events
 from forum.accounts.models import Role, User
+from forum.board import approval as approval_policy
 from forum.board import services as board
 from forum.board.models import Approval, Forum, Post, Topic, TopicStatus
 from forum.extensions import db
@@ -269,7 +270,7 @@ def test_posts_with_links_wait_until_the_member_has_enough_approved_posts(
                  '<a href="https://example.gov">guide</a>', "www.example.gov/guide"):
         assert reply(body).awaiting_approval, body
     approval.approve_post(moderator, second)  # 3 approved now (first, plain, second)
-    assert approval.approved_post_count(member) == 3
+    assert approval_policy.approved_post_count(member) == 3
     assert not reply("Now https://example.gov/guide goes straight through").awaiting_approval
     db.session.flush()
     board.recount_topic(live)
@@ -292,7 +293,7 @@ def test_nothing_waits_when_switched_off_or_waived(app, make, ctx, monkeypatch):
     live = db.session.get(Topic, topic.id)
     assert board.post_reply(member, live, "Switched off by default in tests").is_public
     monkeypatch.setitem(app.config, "APPROVAL_ENABLED", True)
-    with approval.waived():
+    with approval_policy.waived():
         assert board.post_reply(member, live, "Imported history").is_public
 
 

@@ -144,7 +144,7 @@ def test_only_admins_manage_forums(app, make, login, role):
                        data={"title": "Sneaky", "description": ""}).status_code == 403
     assert client.post(f"/admin/forums/{forum.id}/move",
                        data={"direction": "up"}).status_code == 403
-    assert 'href="/admin/forums"' not in client.get("/").text
+    assert 'href="/admin"' not in client.get("/").text
     assert _audit(app) == []
 
 
@@ -158,4 +158,6 @@ def test_admin_list_costs_the_same_for_few_and_many_forums(app, make, admin, cou
     for i in range(8):
         make.forum(f"Forum {i}", category=f"Group {i % 3}", slug=f"forum-{i}")
     assert cost() == few <= 12
-    assert 'href="/admin/forums"' in admin.get("/").text  # linked in the header for admins
+    assert 'href="/admin"' in admin.get("/").text  # the admin home, linked in the header
+    home = admin.get("/admin").text
+    assert 'href="/admin/forums"' in home and 'href="/admin/government-domains"' in home

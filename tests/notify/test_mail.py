@@ -27,9 +27,8 @@ from forum.config import TestConfig
 from forum.extensions import db
 from forum.notify import mail, mailer
 from forum.notify import services as notify
-from forum.notify.models import (EmailMode, Notification, NotifySettings, OutboxEmail,
-                                 OutboxStatus)
-from forum.notify.outbox import enqueue
+from forum.notify.models import EmailMode, Notification, NotifySettings
+from forum.outbox import OutboxEmail, OutboxStatus, enqueue
 from tests.conftest import config_dict
 
 ROOT = Path(__file__).resolve().parents[2]

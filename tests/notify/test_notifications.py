@@ -14,7 +14,8 @@ from forum.board.models import Forum, Post, Topic, TopicStatus
 from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.notify import services as notify
-from forum.notify.models import EmailMode, Notification, OutboxEmail, Subscription
+from forum.notify.models import EmailMode, Notification, Subscription
+from forum.outbox import OutboxEmail
 from forum.polls import services as polls
 
 

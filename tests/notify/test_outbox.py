@@ -4,8 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.notify.models import OutboxEmail, OutboxStatus
-from forum.notify.outbox import enqueue
+from forum.outbox import OutboxEmail, OutboxStatus, enqueue
 
 
 def _count() -> int:

@@ -19,7 +19,7 @@ from forum.board.models import Forum, Post, Topic, TopicKind, TopicStatus
 from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.search import queries
-from forum.search.models import SearchDocument
+from forum.search.models import SearchDocument, TopicWords
 
 # query -> the topic that must come first (titles weigh more than bodies), and topics that
 # must (or must not) be among the results. Facts from forum/demo/content.py.
@@ -83,6 +83,19 @@ def test_titles_weigh_more_than_bodies(make, client):
     assert found(client, "budget") == ["Budget planning for next year", "Notes from the week"]
 
 
+
+def test_a_word_both_wanted_and_excluded_finds_nothing(make, client):
+    """"budget -budget" asks for topics that hold the word and do not: none, not an error
+    (hypothesis found "-0- 0-" gave a 500)."""
+    forum = make.forum(slug="both-ways")
+    make.topic(forum=forum, title="Budget planning", body="Start early.")
+    make.topic(forum=forum, title="Rotas", body="Weekly rotas.")
+    assert found(client, "budget") == ["Budget planning"]
+    assert found(client, "budget -budget") == []
+    assert found(client, "rotas OR budget -budget") == ["Rotas"]
+    assert client.get("/search", query_string={"q": "-0- 0-"}).status_code == 200
+
+
 def _ctx_user(user):
     return db.session.get(User, user.id)
 
@@ -104,6 +117,10 @@ def test_index_follows_create_edit_rename_hide_and_move(app, make, client, login
         board.edit_post(_ctx_user(author), post, "A whiteboard works for us.")
         db.session.commit()
     assert found(client, "kanban") == [] and found(client, "whiteboard") == ["Rota planning"]
+    # Words found together come from the topic's word set, which keeps an edit's old words:
+    # the posts still decide.
+    assert found(client, "whiteboard spreadsheet") == ["Rota planning"]
+    assert found(client, "kanban spreadsheet") == []
     with app.app_context():  # rename: found by its new title only
         moderation.rename_topic(_ctx_user(mod), db.session.get(Topic, topic.id),
                                 "Shift patterns")
@@ -178,7 +195,11 @@ def test_hidden_and_draft_content_is_found_only_by_those_allowed(app, make, clie
     moderator = app.test_client()
     login(private_world["moderator"], client=moderator)
     assert set(found(moderator, "zeppelin")) == everything
-    assert "Hidden reply" in moderator.get("/search?q=zeppelin").text
+    # A topic's word set holds its hidden reply's words; only moderators find them.
+    assert found(client, "hidden public") == [] and found(author, "hidden public") == []
+    assert found(moderator, "hidden public") == ["Public zeppelin"]
+    # One result per topic: the post shown is the one holding most of the words.
+    assert "Hidden <mark>reply</mark>" in moderator.get("/search?q=zeppelin+reply").text
     # A scheduled topic is found by everyone once its time comes, with no job run.
     clock.advance(timedelta(days=3))
     assert set(found(client, "zeppelin")) == {"Public zeppelin", "Scheduled zeppelin"}
@@ -315,6 +336,7 @@ def test_reindex_rebuilds_the_index(app, make, client):
     make.topic(title="Reindex me", body="Carefully")
     with app.app_context():
         db.session.execute(delete(SearchDocument))
+        db.session.execute(delete(TopicWords))
         db.session.commit()
     assert found(client, "reindex") == []
     result = app.test_cli_runner().invoke(args=["forum", "reindex"])
@@ -330,13 +352,35 @@ def test_a_common_word_is_capped_and_counted_cheaply(app, make, client, monkeypa
         t = db.session.get(Topic, topic.id)
         author = db.session.get(User, t.author_id)
         for i in range(35):
-            board.post_reply(author, t, f"common reply {i}")
+            board.create_topic(author, t.forum, f"Topic {i}", f"common words {i}")
         db.session.commit()
     page = client.get("/search?q=common")
     assert "More than 30 results" in page.text
     assert "page=2" in page.text and "page=3" not in page.text  # 30 results, 20 a page
     # Past the last page: the first page, not an error.
     assert client.get("/search?q=common&page=99").status_code == 200
+
+
+def test_two_common_words_find_every_topic_that_holds_both(app, make, client, monkeypatch):
+    """Each word looks only at its newest TERM_CAP posts, but only in the topics whose words
+    hold the whole query: an old topic with "customer" in its title and "service" in a reply
+    is found however many newer posts say "service" (before, it was crowded out)."""
+    monkeypatch.setattr(queries, "TERM_CAP", 3)
+    forum = make.forum(slug="recall")
+    clock.advance(timedelta(days=-10))
+    old = make.topic(forum=forum, title="Customer complaints", body="How do we log them?",
+                     replies=0)
+    with app.app_context():
+        topic = db.session.get(Topic, old.id)
+        board.post_reply(db.session.get(User, topic.author_id), topic,
+                         "The service desk keeps a register.")
+        db.session.commit()
+    clock.reset()
+    for i in range(5):
+        make.topic(forum=forum, title=f"Rota {i}", body=f"The service rota, week {i}.")
+    assert found(client, "customer service") == ["Customer complaints"]
+    assert found(client, "service complaints") == ["Customer complaints"]
+    assert len(found(client, "service")) == 3  # one word: still its newest posts only
 
 
 def _results_page(client, count_queries, url):
@@ -372,3 +416,15 @@ def test_results_page_costs_the_same_with_few_and_many_results(app, make, client
         client.post("/logout")
     assert costs[1] == costs[120], costs
     assert max(costs[120].values()) <= 12, costs
+
+
+def test_results_are_kept_for_everyone_of_one_scope_and_role(app, make, login, rendered):
+    """Two members searching alike share one rendered copy of the results (kept,
+    pagecache.kept_fragment); a new matching topic shows at once."""
+    make.topic(title="Kept zeppelin", body="Airships.")
+    first = login(make.user(), client=app.test_client())
+    second = login(make.user(), client=app.test_client())
+    assert found(first, "zeppelin") == found(second, "zeppelin") == ["Kept zeppelin"]
+    assert rendered.count("search/_results.html") == 1
+    make.topic(title="Another zeppelin", body="More airships.")
+    assert set(found(second, "zeppelin")) == {"Kept zeppelin", "Another zeppelin"}

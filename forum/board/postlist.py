@@ -1,0 +1,129 @@
+"""A topic page's list of posts: rendered once for everyone, the viewer's controls added.
+
+Most of a topic page's cost is its posts' HTML (author, badges, dates, body, edit notes,
+helpful counts), and that part is the same for every visitor and member. So the list is
+rendered with a marker where each viewer's own controls go (the helpful button, the answer
+mark, report/edit/hide/restore: `post_item(..., fill=false)` in templates/macros/post.html)
+and kept in the page cache's store (forum/pagecache.py: Redis when REDIS_URL is set) under
+the versions of the scopes `site` and `topic:<id>`. Every write that changes what the list
+shows bumps `topic:<id>` after it commits (a reply, edit, hide or restore, an approval, a
+helpful vote, an accepted answer: the receivers at the bottom of pagecache.py), so a list
+kept before the write is never served after it. Then `fill` renders the viewer's controls
+(nothing at all for visitors) into the markers: once per distinct set of controls on the
+page, for a stand-in post with stamped id, number and author, copied per post with its own
+values (a member's page has two or three such sets, not twenty posts' worth of template).
+
+Only the list everyone sees is kept: a viewer who may see a hidden or unapproved post on
+the page (a moderator, its author) gets the list rendered afresh for them. Relative dates
+("3 hours ago") and author names are at most POST_LIST_CACHE_SECONDS old.
+
+Without Redis the store is each worker's memory, and a write in one worker would not drop
+another worker's copy: so the list is kept only with Redis, or when POST_LIST_CACHE_LOCAL
+says there is one process (tests, `flask run`).
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from flask import render_template
+from markupsafe import Markup, escape
+
+from .. import pagecache
+from ..permissions import PostAbilities
+
+MARKER = re.compile(r"<!--viewer:(vote|answer|actions):(\d+)-->")
+SLOT = re.compile(r"<!--slot:(vote|answer|actions):(\d+)-->")
+EXTRAS = "<!--viewer:extras:0-->"
+
+
+class Stamp(NamedTuple):
+    """The stand-in post the controls are rendered for: values no real post has, replaced
+    by each post's own in the copies (ids are below 2**31; the author stamp holds control
+    characters, which no escaped name does)."""
+    id: int = 987654321987
+    position: int = 987654322987
+    author: str = "\x01author\x01"
+
+
+STAMP = Stamp()
+
+
+class Shape(NamedTuple):
+    """One kind of control set: what the viewer may do with a post, and its state."""
+    may: PostAbilities
+    helpful: bool   # the viewer found it helpful
+    accepted: bool  # it is the topic's answer
+    quote: bool     # the viewer may quote it
+
+
+class EveryonesView:
+    """The abilities of a viewer who may see no hidden post and take no action: what the
+    kept list is rendered with (controls are added per viewer afterwards)."""
+    user_id = None
+    _nothing = PostAbilities()
+
+    def post(self, post) -> PostAbilities:
+        return self._nothing
+
+
+EVERYONE = EveryonesView()
+
+
+def _needs_own_list(posts, abilities) -> bool:
+    """Whether this viewer sees a post on the page differently from everyone else."""
+    return any(abilities.post(p).view_hidden for p in posts
+               if p.is_hidden or p.awaiting_approval or p.is_rejected)
+
+
+def _render(posts, topic, abilities) -> str:
+    return render_template("board/_post_list.html", posts=posts, topic=topic,
+                           abilities=abilities)
+
+
+def shared_list(topic, page: int, by_helpful: bool, posts) -> str:
+    """The list everyone sees, with markers: from the store, else rendered and kept."""
+    return pagecache.kept_fragment(
+        f"postlist:{topic.id}:{page}:{int(by_helpful)}", [pagecache.SITE, f"topic:{topic.id}"],
+        lambda: _render(posts, topic, EVERYONE))
+
+
+def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Markup:
+    """The list with this viewer's controls in its markers (board/_post_controls.html, one
+    render for the page; nothing for visitors) and what follows the opening post, `extras`,
+    already rendered by the page."""
+    slots: dict[str, str] = {}
+    if abilities.user_id is not None:
+        shapes: dict[Shape, int] = {}
+        shape_of = {post.id: shapes.setdefault(Shape(
+            abilities.post(post), post.id in helpful, topic.accepted_post_id == post.id,
+            abilities.reply and post.is_public), len(shapes)) for post in posts}
+        rendered = render_template("board/_post_controls.html", shapes=list(shapes),
+                                   topic=topic, manage_answer=abilities.manage_answer,
+                                   stamp=STAMP)
+        parts = SLOT.split(rendered)
+        # parts: [before, kind, shape, html, kind, shape, html, ...]
+        stamped = {f"{parts[i]}:{parts[i + 1]}": parts[i + 2].strip()
+                   for i in range(1, len(parts) - 2, 3)}
+        for post in posts:
+            for kind in ("vote", "answer", "actions"):
+                if control := stamped.get(f"{kind}:{shape_of[post.id]}"):
+                    control = control.replace(str(STAMP.id), str(post.id)).replace(
+                        str(STAMP.position), str(post.position))
+                    if STAMP.author in control:
+                        control = control.replace(STAMP.author,
+                                                  str(escape(post.author.display_name)))
+                    slots[f"{kind}:{post.id}"] = control
+    html = MARKER.sub(lambda m: slots.get(f"{m.group(1)}:{m.group(2)}", ""), html)
+    return Markup(html.replace(EXTRAS, str(extras), 1))
+
+
+def post_list(topic, page: int | None, by_helpful: bool, posts, abilities, helpful=(),
+              extras: str = "") -> Markup:
+    """The page's list of posts as this viewer sees it; `page` None: a list that is not a
+    topic page's (a link's comments), rendered each time."""
+    if page is None or _needs_own_list(posts, abilities):
+        html = _render(posts, topic, abilities)
+    else:
+        html = shared_list(topic, page, by_helpful, posts)
+    return fill(html, posts, topic, abilities, helpful, extras)

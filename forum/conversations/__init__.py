@@ -1,0 +1,2 @@
+"""Private conversations between members (see docs/architecture.md, "Private
+conversations")."""

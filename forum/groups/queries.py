@@ -1,0 +1,84 @@
+"""Read queries for groups, and the viewer scope every permission question reads."""
+from __future__ import annotations
+
+from flask import g, has_request_context
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
+
+from ..accounts.models import User
+from ..accounts.services import session_fact, session_facts
+from ..board.models import Forum
+from ..extensions import db
+from ..permissions import ViewerScope
+from .models import ForumGrant, Group, MemberState, Membership, ProviderGroupRule
+
+
+@session_fact("group_count")
+def _groups_with_the_member(user_id: int):
+    """Loaded with the logged-in member: one who is in no group costs no query for it."""
+    return (select(func.count(Membership.id))
+            .where(Membership.user_id == user_id, Membership.state == MemberState.MEMBER)
+            .scalar_subquery())
+
+
+def load_scope(user: User, base: ViewerScope) -> ViewerScope:
+    """The member's groups, the ones they own, and per forum what their groups may do
+    (one query; none for the logged-in member when they are in no group)."""
+    if has_request_context() and g.get("_login_user") is user \
+            and session_facts().get("group_count") == 0:
+        return base
+    rows = db.session.execute(
+        select(Membership.group_id, Membership.is_owner, ForumGrant.forum_id,
+               ForumGrant.action)
+        .outerjoin(ForumGrant, ForumGrant.group_id == Membership.group_id)
+        .where(Membership.user_id == user.id, Membership.state == MemberState.MEMBER)).all()
+    if not rows:
+        return base
+    grants: dict[int, set[str]] = {}
+    for _, _, forum_id, action in rows:
+        if forum_id is not None:
+            grants.setdefault(forum_id, set()).add(action)
+    return ViewerScope(user_id=base.user_id, all_forums=base.all_forums,
+                       group_ids=frozenset(row[0] for row in rows),
+                       owned=frozenset(row[0] for row in rows if row[1]),
+                       grants={f: frozenset(a) for f, a in grants.items()})
+
+
+def all_groups() -> list[Group]:
+    return list(db.session.scalars(select(Group).order_by(Group.name)))
+
+
+def shown_groups_of(member: User, scope: ViewerScope) -> list[Group]:
+    """A member's groups as shown on their profile: those whose member list is public, and
+    those the viewer belongs to too."""
+    query = (select(Group).join(Membership, Membership.group_id == Group.id)
+             .where(Membership.user_id == member.id, Membership.state == MemberState.MEMBER))
+    if not scope.all_forums or scope.user_id is None:
+        query = query.where(Group.members_public | Group.id.in_(sorted(scope.group_ids)))
+    return list(db.session.scalars(query.order_by(Group.name)))
+
+
+def my_memberships(user: User) -> list[Membership]:
+    """Every group row of a member: groups, invitations and requests."""
+    return list(db.session.scalars(
+        select(Membership).join(Membership.group).where(Membership.user_id == user.id)
+        .order_by(Group.name).options(contains_eager(Membership.group))))
+
+
+def forums_of(group: Group) -> list[tuple[Forum, list[str]]]:
+    """The forums a group has permissions in, with what it may do there."""
+    rows = db.session.execute(
+        select(Forum, ForumGrant.action).join(ForumGrant, ForumGrant.forum_id == Forum.id)
+        .where(ForumGrant.group_id == group.id).order_by(Forum.title, ForumGrant.action)).all()
+    found: dict[int, tuple[Forum, list[str]]] = {}
+    for forum, action in rows:
+        found.setdefault(forum.id, (forum, []))[1].append(action)
+    return list(found.values())
+
+
+def grant(grant_id: int) -> ForumGrant | None:
+    return db.session.get(ForumGrant, grant_id)
+
+
+def provider_rule(rule_id: int) -> ProviderGroupRule | None:
+    return db.session.get(ProviderGroupRule, rule_id)

@@ -1,0 +1,141 @@
+"""A topic page's post list is rendered once for everyone and kept (board/postlist.py); each
+viewer's controls are added to it; any write to the topic drops it."""
+from __future__ import annotations
+
+import pytest
+from flask import template_rendered
+from sqlalchemy import select
+
+from forum import clock
+from forum.board import postlist
+from forum.accounts.models import Role
+from forum.board.models import Post
+from forum.extensions import db
+
+
+@pytest.fixture
+def list_renders(app):
+    """How many times the shared list template was rendered (the clock stands still, as
+    for the `rendered` fixture)."""
+    clock.freeze()
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        if template.name == "board/_post_list.html":
+            rendered.append(context["abilities"])
+    template_rendered.connect(record, app)
+    yield rendered
+    template_rendered.disconnect(record, app)
+
+
+def _reply_ids(app, topic):
+    with app.app_context():
+        return list(db.session.scalars(select(Post.id).where(
+            Post.topic_id == topic.id, Post.position > 1).order_by(Post.position)))
+
+
+def test_list_is_rendered_once_for_visitors_and_members_alike(app, client, make, login,
+                                                              list_renders):
+    topic = make.topic(replies=3)
+    url = f"/t/{topic.id}-{topic.slug}"
+    visitor = client.get(url).text
+    login(make.user(), client=app.test_client()).get(url)
+    member = login(make.user(), client=app.test_client()).get(url).text
+    assert len(list_renders) == 1
+    for page in (visitor, member):
+        assert "<!--viewer:" not in page and "Reply number 3." in page
+    assert "Report<span" not in visitor and "Report<span" in member
+
+
+def test_controls_are_drawn_once_per_kind_and_carry_each_posts_own_values(
+        app, client, make, login, rendered):
+    """Twenty posts by two authors give a member two kinds of control sets (their own post:
+    edit; the others: helpful, report), each rendered once and copied with each post's id,
+    number and (escaped) author name; no stamp is left on the page."""
+    me, other = make.user("Dana Reader"), make.user("Seán O'Brien")
+    topic = make.topic(author=other, repliers=[other, me], replies=19)
+    login(me)
+    page = client.get(f"/t/{topic.id}-{topic.slug}").text
+    assert rendered.count("board/_post_controls.html") == 1
+    assert str(postlist.STAMP.id) not in page and str(postlist.STAMP.position) not in page
+    assert "\x01" not in page
+    with app.app_context():
+        posts = list(db.session.execute(select(Post.id, Post.position, Post.author_id)
+                                        .where(Post.topic_id == topic.id)))
+    for post_id, position, author_id in posts:
+        if author_id == me.id:
+            assert f'href="/p/{post_id}/edit"' in page and f'/p/{post_id}/report"' not in page
+        else:
+            assert f'href="/p/{post_id}/report"' in page
+            assert (f'action="/p/{post_id}/helpful"' in page) == (position > 1)
+        assert f'data-quote-post="{post_id}"' in page
+        assert f"Report<span class=\"visually-hidden\"> post #{position}</span>" in page \
+            or author_id == me.id
+    mine = sum(1 for *_, author_id in posts if author_id == me.id)
+    assert page.count('data-quote-author="Seán O&#39;Brien"') == len(posts) - mine
+    assert page.count('data-quote-author="Dana Reader"') == mine > 0
+
+
+def test_controls_are_the_viewers_own(app, client, make, login):
+    author, voter = make.user(), make.user()
+    moderator = make.user(role=Role.MODERATOR)
+    topic = make.topic(author=author, repliers=[author, voter], replies=2)
+    first, second = _reply_ids(app, topic)
+    url = f"/t/{topic.id}-{topic.slug}"
+    client.get(url)  # keep the list
+    login(voter)
+    assert client.post(f"/p/{first}/helpful", data={"helpful": "1"}).status_code == 302
+    page = client.get(url).text
+    assert f'href="/p/{second}/edit"' in page and f'href="/p/{first}/edit"' not in page
+    assert f'href="/p/{first}/report"' in page and f'href="/p/{second}/report"' not in page
+    assert "1 member found this helpful" in page and 'aria-pressed="true"' in page
+    mod = login(moderator, client=app.test_client()).get(url).text
+    assert f'href="/p/{first}/hide"' in mod and f'href="/p/{second}/hide"' in mod
+    assert 'aria-pressed="true"' not in mod
+
+
+@pytest.mark.parametrize("write", ["reply", "edit", "hide", "helpful"])
+def test_a_write_to_the_topic_drops_the_kept_list(app, client, make, login, list_renders,
+                                                  write):
+    author, other = make.user(), make.user()
+    topic = make.topic(author=author, repliers=[author], replies=2)
+    reply_id = _reply_ids(app, topic)[0]
+    url = f"/t/{topic.id}-{topic.slug}"
+    visitor = app.test_client()
+    visitor.get(url)
+    login(other if write == "helpful" else author)
+    client.get(url)
+    assert len(list_renders) == 1
+    if write == "reply":
+        client.post(f"/t/{topic.id}/reply", data={"body": "A brand new reply."})
+        expected = "A brand new reply."
+    elif write == "edit":
+        client.post(f"/p/{reply_id}/edit", data={"body": "Reworded entirely.", "reason": ""})
+        expected = "Reworded entirely."
+    elif write == "hide":
+        client.post(f"/p/{reply_id}/hide", data={"reason": "Oops"})
+        expected = "This post has been hidden."
+    else:
+        client.post(f"/p/{reply_id}/helpful", data={"helpful": "1"})
+        expected = "1 member found this helpful"
+    assert expected in visitor.get(url).text
+    assert len(list_renders) == 2
+
+
+def test_who_may_see_a_hidden_post_gets_a_list_of_their_own(app, client, make, login,
+                                                            list_renders):
+    author = make.user()
+    topic = make.topic(repliers=[author], replies=2)
+    reply_id = _reply_ids(app, topic)[0]
+    login(author)
+    client.post(f"/p/{reply_id}/hide", data={"reason": "Second thoughts"})
+    url = f"/t/{topic.id}-{topic.slug}"
+    visitor = app.test_client().get(url).text
+    own = client.get(url).text
+    moderator = login(make.user(role=Role.MODERATOR), client=app.test_client()).get(url).text
+    assert "This post has been hidden." in visitor and "Second thoughts" not in visitor
+    assert "Second thoughts" in own and "Only you and moderators" in own
+    assert "Second thoughts" in moderator and "Only you, the author and moderators" in moderator
+    assert f'action="/p/{reply_id}/restore"' in own
+    # the shared list once (for the visitor); the author and the moderator each their own
+    assert [a.user_id for a in list_renders].count(None) == 1 and len(list_renders) == 3

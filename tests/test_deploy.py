@@ -1,0 +1,112 @@
+"""What deploy/ and the install rely on: fingerprinted static URLs, nginx's body limit equal
+to the app's, the lock files covering pyproject.toml, and `flask forum scheduled`."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+
+from flask import url_for
+from sqlalchemy import select
+
+from forum import clock, create_app
+from forum.accounts.models import Role
+from forum.board.models import Topic, TopicStatus
+from forum.board.viewcount import views
+from forum.config import Config, TestConfig
+from forum.extensions import db
+from tests.articles.helpers import write
+from tests.conftest import config_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_static_urls_carry_the_content_hash_and_change_with_it(app, tmp_path):
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    sheet = static / "css" / "forum.css"
+    sheet.write_text("body { color: black; }")
+    other = create_app({**config_dict(TestConfig),
+                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    other.static_folder = str(static)
+    with other.test_request_context():
+        first = url_for("static", filename="css/forum.css")
+        assert re.fullmatch(r"/static/css/forum\.css\?v=[0-9a-f]{12}", first)
+        assert url_for("static", filename="css/forum.css") == first
+        sheet.write_text("body { color: navy; }")
+        second = url_for("static", filename="css/forum.css")
+    assert second != first
+    response = other.test_client().get(second)
+    assert response.status_code == 200 and "navy" in response.text
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    response.close()
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_pages_link_the_fingerprinted_stylesheet(client):
+    assert re.search(r'href="/static/css/forum\.css\?v=[0-9a-f]{12}"', client.get("/").text)
+
+
+def test_nginx_accepts_exactly_the_bodies_the_app_accepts():
+    site = (ROOT / "deploy/nginx/forum.conf").read_text()
+    size = re.search(r"^\s*client_max_body_size (\d+)([km]?);", site, re.M)
+    number, unit = int(size.group(1)), size.group(2)
+    assert number * {"": 1, "k": 1024, "m": 1024 * 1024}[unit] == Config.MAX_CONTENT_LENGTH
+
+
+def _names(lock: Path) -> set[str]:
+    return {re.split(r"[=\[ ]", line, maxsplit=1)[0].lower().replace("_", "-")
+            for line in lock.read_text().splitlines() if re.match(r"^[A-Za-z0-9]", line)}
+
+
+def _wanted(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower().replace("_", "-")
+            for r in requirements}
+
+
+def test_the_lock_files_pin_every_dependency_with_hashes():
+    """After changing pyproject.toml's dependencies, run `make lock`."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime, test = ROOT / "requirements/runtime.txt", ROOT / "requirements/test.txt"
+    assert _wanted(project["dependencies"]) <= _names(runtime), "run make lock"
+    assert _wanted(project["dependencies"] + project["optional-dependencies"]["test"]) \
+        <= _names(test), "run make lock"
+    for lock in (runtime, test):
+        text = lock.read_text()
+        pins = re.findall(r"^[A-Za-z0-9][^\n]*==[^\n]*", text, re.M)
+        assert pins and all("\\" in pin for pin in pins)  # each pin continues with hashes
+        assert text.count("--hash=sha256:") >= len(pins)
+    assert not _wanted(project["optional-dependencies"]["test"]) & _names(runtime)
+
+
+def test_the_scheduled_command_publishes_flushes_and_checks(app, make):
+    write(app, make.user(role=Role.STAFF), status="schedule",
+          publish_at=clock.now() + timedelta(minutes=5))
+    topic = make.topic()
+    with app.test_request_context():
+        views.record(topic.id)
+    clock.advance(timedelta(minutes=6))
+    result = app.test_cli_runner().invoke(args=["forum", "scheduled"])
+    assert result.exit_code == 0, result.output
+    assert "1 scheduled topic(s) published" in result.output
+    assert "1 topic view count(s) written." in result.output
+    with app.app_context():
+        assert db.session.get(Topic, topic.id).view_count == 1
+        assert db.session.scalar(select(Topic.status).where(
+            Topic.status == TopicStatus.SCHEDULED)) is None
+
+
+def test_behind_pgbouncer_psycopg_prepares_no_statements():
+    """PGBOUNCER=1 (transaction pooling) turns psycopg's server-side prepared statements off."""
+    show = ("from forum.config import Config; "
+            "print(Config.SQLALCHEMY_ENGINE_OPTIONS.get('connect_args'))")
+    for value, expected in (("1", "{'prepare_threshold': None}"), ("0", "None")):
+        result = subprocess.run([sys.executable, "-c", show], cwd=ROOT, capture_output=True,
+                                text=True, env={**os.environ, "PGBOUNCER": value}, check=True)
+        assert result.stdout.strip() == expected

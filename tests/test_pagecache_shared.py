@@ -1,0 +1,186 @@
+"""Several app servers, one forum: with REDIS_URL the visitors' page cache and the buffered
+view counts live in Redis, and each write drops exactly the pages it changes, on every
+server at once. Two apps built separately stand for two servers."""
+from __future__ import annotations
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from forum.accounts.models import Role, User
+from forum.board import services as board
+from forum.board.models import Forum, Post, Topic
+from forum.extensions import db
+from forum.moderation import services as moderation
+from forum.polls import services as polls
+from tests.factories import PASSWORD
+
+REDIS = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def servers(other_app):
+    """Two apps on the test database sharing one (emptied) Redis database."""
+    client = redis.Redis.from_url(REDIS)
+    client.flushdb()
+    yield [other_app(REDIS_URL=REDIS, PAGE_CACHE_SECONDS=60, VIEW_FLUSH_SECONDS=3600)
+           for _ in range(2)]
+    client.flushdb()
+    client.close()
+
+
+def _cached(client, url: str) -> str:
+    """Load a visitor's page twice: the second answer comes from the shared cache."""
+    assert client.get(url).status_code == 200, url
+    response = client.get(url)
+    assert response.headers.get("X-Page-Cache") == "hit", url
+    return response.text
+
+
+def test_a_reply_on_one_server_is_seen_by_a_visitor_on_the_other_at_once(servers, make):
+    first, second = servers
+    topic = make.topic(title="Records retention schedules")
+    url = f"/t/{topic.id}-{topic.slug}"
+    visitor = second.test_client()
+    assert "Filed under GRS 5.2" not in _cached(visitor, url)
+    member = first.test_client()
+    assert member.post("/login", data={"login": make.user().email, "password": PASSWORD}
+                       ).status_code == 302
+    assert member.post(f"/t/{topic.id}/reply", data={"body": "Filed under GRS 5.2"}
+                       ).status_code == 302
+    response = visitor.get(url)
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert "Filed under GRS 5.2" in response.text
+    # ... and the first server's visitors share that fresh copy.
+    assert first.test_client().get(url).headers["X-Page-Cache"] == "hit"
+
+
+def test_a_reply_drops_its_topic_forum_and_listings_but_not_other_topics_or_forums(
+        servers, make):
+    first, second = servers
+    here, elsewhere = make.forum(slug="here"), make.forum(slug="elsewhere")
+    topic = make.topic(forum=here)
+    other_topic = make.topic(forum=here, title="Another topic in the same forum")
+    far_topic = make.topic(forum=elsewhere, title="A topic in another forum")
+    visitor = second.test_client()
+    kept = {"/", "/f/here", "/f/elsewhere", f"/t/{topic.id}-{topic.slug}",
+            f"/t/{other_topic.id}-{other_topic.slug}", f"/t/{far_topic.id}-{far_topic.slug}",
+            f"/feeds/t/{topic.id}.atom", "/feeds/latest.atom"}
+    for url in kept:
+        _cached(visitor, url)
+    with first.app_context():
+        board.post_reply(db.session.get(User, topic.author_id),
+                         db.session.get(Topic, topic.id), "A new reply.")
+        db.session.commit()
+    again = {url: visitor.get(url).headers["X-Page-Cache"] for url in kept}
+    assert again == {"/": "miss", "/f/here": "miss", "/f/elsewhere": "hit",
+                     f"/t/{topic.id}-{topic.slug}": "miss",
+                     f"/t/{other_topic.id}-{other_topic.slug}": "hit",
+                     f"/t/{far_topic.id}-{far_topic.slug}": "hit",
+                     f"/feeds/t/{topic.id}.atom": "miss", "/feeds/latest.atom": "miss"}
+
+
+def _edit(topic, moderator, elsewhere):
+    post = db.session.scalar(select(Post).where(Post.topic_id == topic.id))
+    board.edit_post(db.session.get(User, post.author_id), post, "Edited opening post.")
+
+
+def _hide(topic, moderator, elsewhere):
+    post = db.session.scalar(select(Post).where(Post.topic_id == topic.id, Post.position == 2))
+    board.hide_post(moderator, post, "Off topic")
+
+
+def _move(topic, moderator, elsewhere):
+    moderation.move_topic(moderator, topic, elsewhere, "Belongs there")
+
+
+def _lock(topic, moderator, elsewhere):
+    moderation.lock_topic(moderator, topic, True, "Settled")
+
+
+def _helpful(topic, moderator, elsewhere):
+    post = db.session.scalar(select(Post).where(Post.topic_id == topic.id, Post.position == 2))
+    polls.set_helpful(moderator, post, True)
+
+
+def _new_topic(topic, moderator, elsewhere):
+    board.create_topic(moderator, topic.forum, "A brand new question", "Body text.")
+
+
+def _nothing(topic, moderator, elsewhere):
+    pass
+
+
+@pytest.mark.parametrize("write, dropped", [
+    (_edit, True), (_hide, True), (_move, True), (_lock, True), (_helpful, True),
+    (_nothing, False)])
+def test_each_write_drops_its_topic_page_on_every_server(servers, make, write, dropped):
+    first, second = servers
+    topic = make.topic(replies=1, repliers=[make.user()])
+    moderator = make.user(role=Role.MODERATOR)
+    elsewhere = make.forum(slug="elsewhere")
+    url = f"/t/{topic.id}-{topic.slug}"
+    visitor = second.test_client()
+    before = _cached(visitor, url)
+    with first.app_context():
+        write(db.session.get(Topic, topic.id), db.session.get(User, moderator.id),
+              db.session.get(Forum, elsewhere.id))
+        db.session.commit()
+    response = visitor.get(url)
+    assert (response.headers["X-Page-Cache"] == "miss") is dropped
+    assert (response.text != before) is dropped
+
+
+def test_a_new_topic_drops_its_forum_page_on_every_server(servers, make):
+    first, second = servers
+    forum = make.forum(slug="here")
+    make.topic(forum=forum)
+    visitor = second.test_client()
+    _cached(visitor, "/f/here")
+    moderator = make.user(role=Role.MODERATOR)
+    with first.app_context():
+        _new_topic(make.topic(forum=forum), db.session.get(User, moderator.id), None)
+        db.session.commit()
+    assert "A brand new question" in visitor.get("/f/here").text
+
+
+def test_a_write_rolled_back_drops_nothing(servers, make):
+    first, second = servers
+    topic = make.topic()
+    url = f"/t/{topic.id}-{topic.slug}"
+    visitor = second.test_client()
+    _cached(visitor, url)
+    with first.app_context():
+        board.post_reply(db.session.get(User, topic.author_id),
+                         db.session.get(Topic, topic.id), "Never saved.")
+        db.session.rollback()
+    assert visitor.get(url).headers["X-Page-Cache"] == "hit"
+
+
+def test_view_counts_are_shared_and_written_once(servers, make, app):
+    first, second = servers
+    topic = make.topic()
+    url = f"/t/{topic.id}-{topic.slug}"
+    for server in (first, second, first):
+        server.test_client().get(url)  # the third is a cached page: still a view
+    for server in servers:
+        with server.app_context():
+            assert server.extensions["forum.views"].pending(topic.id) == 3
+    with second.app_context():
+        assert second.extensions["forum.views"].flush() == 1
+    with first.app_context():
+        assert first.extensions["forum.views"].flush() == 0
+        assert first.extensions["forum.views"].pending(topic.id) == 0
+    with app.app_context():
+        assert db.session.get(Topic, topic.id).view_count == 3
+
+
+def test_without_redis_pages_are_rendered_afresh(other_app, make):
+    away = other_app(REDIS_URL="redis://127.0.0.1:1/0", PAGE_CACHE_SECONDS=60,
+                     REDIS_TIMEOUT=0.2)
+    topic = make.topic(title="Still served")
+    client = away.test_client()
+    for _ in range(2):
+        response = client.get(f"/t/{topic.id}-{topic.slug}")
+        assert response.status_code == 200 and "Still served" in response.text
+        assert "X-Page-Cache" not in response.headers
