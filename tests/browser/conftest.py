@@ -159,6 +159,17 @@ def log_in(page: Page, login: str) -> None:
     expect(page.get_by_role("status")).to_contain_text("You are logged in as")
 
 
+def loaded_width(img) -> int:
+    """The natural width of an <img> once the browser has loaded it, 0 if it failed to load.
+    Visible is not loaded: reading naturalWidth straight away races the download."""
+    return img.evaluate(
+        """img => img.complete ? img.naturalWidth : new Promise(done => {
+            img.addEventListener("load", () => done(img.naturalWidth));
+            img.addEventListener("error", () => done(0));
+        })"""
+    )
+
+
 class Checker:
     """Loads pages, runs axe on each at both widths, keeps the HTML for one vnu run."""
 

@@ -14,7 +14,7 @@ from forum import clock, sitesettings
 from forum.accounts import twofactor
 from forum.accounts.models import Role
 from forum.extensions import db
-from tests.browser.conftest import Checker, log_in, vnu_errors
+from tests.browser.conftest import Checker, loaded_width, log_in, vnu_errors
 from tests.factories import PASSWORD
 
 
@@ -35,7 +35,7 @@ def test_two_factor_journey_and_pages_are_accessible_and_valid(new_context, make
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
     qr = page.get_by_role("img", name=re.compile("QR code"))
     expect(qr).to_be_visible()
-    assert page.evaluate("() => document.querySelector('img.qr-code').naturalWidth") > 100
+    assert loaded_width(qr) > 100
     checker.html["2fa-enrol"] = page.content()
     checker.audit("2fa-enrol")
     key = page.locator(".manual-key").inner_text()

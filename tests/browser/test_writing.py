@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Checker, log_in, vnu_errors
+from tests.browser.conftest import Checker, loaded_width, log_in, vnu_errors
 
 
 def _topic(make, **kw):
@@ -251,7 +251,7 @@ def test_attach_a_picture_and_a_pdf_with_and_without_script(new_context, make):
         last = page.locator(".post").last
         picture = last.get_by_role("img", name="The queue board by the door")
         expect(picture).to_be_visible()
-        assert picture.evaluate("img => img.naturalWidth") == 120
+        assert loaded_width(picture) == 120
         expect(last.get_by_role("link", name="guidance.pdf")).to_be_visible()
         expect(last.locator(".attachment-meta")).to_contain_text("PDF")
 
@@ -272,7 +272,7 @@ def test_avatar_upload_journey_and_pages_are_accessible(new_context, make):
     checker.visit("topic-avatars", path)
     avatar = page.locator(f"#post-{topic.first_post_id} img.avatar")
     expect(avatar).to_be_visible()
-    assert avatar.evaluate("img => img.naturalWidth") == 48
+    assert loaded_width(avatar) == 48
     checker.visit("profile-avatar", "/u/Ann Lee")
     checker.visit("forum-avatars", f"/f/{forum.slug}")
     problems = checker.problems + [f"{line} (vnu)" for line in vnu_errors(checker.html)]
