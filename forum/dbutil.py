@@ -13,15 +13,24 @@ def string_enum(cls):
                    values_callable=lambda e: [m.value for m in e])
 
 
+def on_postgresql() -> bool:
+    """True when the session's database is PostgreSQL (else it is SQLite)."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def upsert_insert(table):
+    """An INSERT on `table` that takes ON CONFLICT clauses, on either database."""
+    return (postgresql if on_postgresql() else sqlite).insert(table)
+
+
 def insert_ignoring_duplicates(model, **values) -> bool:
     """INSERT a row unless a unique constraint already holds one; True if a row was added.
 
     One statement on both databases (ON CONFLICT DO NOTHING), so two requests racing to add
     the same row never raise and never count twice.
     """
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     table = model.__table__
-    statement = (dialect.insert(table).values(**values).on_conflict_do_nothing()
+    statement = (upsert_insert(table).values(**values).on_conflict_do_nothing()
                  .returning(*table.primary_key.columns))
     return db.session.execute(statement).first() is not None
 
@@ -32,9 +41,8 @@ def insert_or_move_forward(model, column: str, **values) -> bool:
     One statement on both databases (ON CONFLICT DO UPDATE ... WHERE), so a repeated or
     older request writes nothing and two racing requests keep the larger value. True if a
     row was written."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     table = model.__table__
-    statement = dialect.insert(table).values(**values)
+    statement = upsert_insert(table).values(**values)
     keys = [c.name for c in table.primary_key.columns]
     statement = statement.on_conflict_do_update(
         index_elements=keys,
@@ -50,7 +58,6 @@ def insert_many_ignoring_duplicates(model, rows: list[dict]) -> None:
     sets lock them in the same order and never deadlock."""
     if not rows:
         return
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     for start in range(0, len(rows), 1000):  # under SQLite's bound-parameter limit
-        db.session.execute(dialect.insert(model.__table__).values(rows[start:start + 1000])
+        db.session.execute(upsert_insert(model.__table__).values(rows[start:start + 1000])
                            .on_conflict_do_nothing())

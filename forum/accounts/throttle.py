@@ -23,13 +23,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import String, case, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import clock
 from ..extensions import db
 from .. import metrics
 from ..client_address import client_address
+from ..dbutil import upsert_insert
 from .models import User, name_key
 
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -109,10 +109,9 @@ def record_failure(login: str) -> None:
 def _bump(key: str, now: datetime) -> int:
     """Add one failure in a single statement (no lost update between workers); a window
     that has run out starts again at one. Returns the count."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     table = LoginThrottle.__table__
     stale = table.c.first_failed_at < now - FAILURE_WINDOW
-    insert = dialect.insert(table).values(key=key, failures=1, first_failed_at=now)
+    insert = upsert_insert(table).values(key=key, failures=1, first_failed_at=now)
     statement = insert.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={"failures": case((stale, 1), else_=table.c.failures + 1),

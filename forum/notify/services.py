@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
 from ..accounts.models import User, name_key
 from ..board.models import Forum, Post, Topic
-from ..dbutil import insert_ignoring_duplicates
+from ..dbutil import insert_ignoring_duplicates, upsert_insert
 from ..extensions import db
 from ..permissions import can, require
 from . import mail
@@ -123,9 +122,8 @@ def auto_subscribe(user_id: int, topic_id: int) -> None:
 
 def _insert_notification(**values) -> int | None:
     """INSERT unless (user_id, dedup_key) is already there; the new id, or None."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     table = Notification.__table__
-    statement = (dialect.insert(table).values(**values).on_conflict_do_nothing()
+    statement = (upsert_insert(table).values(**values).on_conflict_do_nothing()
                  .returning(table.c.id))
     return db.session.execute(statement).scalar()
 

@@ -17,7 +17,7 @@ from sqlalchemy import delete, insert, select, text, update
 
 from .. import pagecache
 from ..board.models import Post, Topic
-from ..dbutil import insert_many_ignoring_duplicates
+from ..dbutil import insert_many_ignoring_duplicates, on_postgresql
 from ..extensions import db
 from .models import LANGUAGE, SearchDocument, SearchWord, TopicWords
 
@@ -59,8 +59,10 @@ def _fields(post: Post, title: str | None = None) -> dict:
     return {"title": clean_title(title), "body": plain_text(post.body_html)}
 
 
-def _postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
+def _chunks(text_: str) -> dict[str, None]:
+    """The distinct whitespace-separated chunks of a text, in first-seen order: what SQLite's
+    topic word set holds (FTS5 splits them into words with the posts' tokenizer)."""
+    return dict.fromkeys(text_.split())
 
 
 def _topic_words_upsert():
@@ -75,12 +77,12 @@ def add_topic_words(topic_id: int, *texts: str) -> None:
     """Grow a topic's word set by some texts (a post's title and body, a new title). The row
     is written only when a word is new to the topic."""
     joined = " ".join(t for t in texts if t)
-    if _postgres():
+    if on_postgresql():
         db.session.execute(_topic_words_upsert(), {"topic_id": topic_id, "text": joined})
         return
     row = db.session.get(TopicWords, topic_id)
     known = set(row.words.split()) if row is not None else set()
-    new = [c for c in dict.fromkeys(joined.split()) if c not in known]
+    new = [c for c in _chunks(joined) if c not in known]
     if row is None:
         db.session.add(TopicWords(topic_id=topic_id, words=" ".join(new)))
     elif new:
@@ -98,16 +100,14 @@ FILL_TOPIC_WORDS_POSTGRES = (
 def rebuild_topic_words() -> None:
     """Every topic's word set again, from the posts' documents (flask forum reindex)."""
     db.session.execute(delete(TopicWords))
-    if _postgres():
+    if on_postgresql():
         db.session.execute(text(FILL_TOPIC_WORDS_POSTGRES))
         return
     chunks: dict[int, dict[str, None]] = {}
     for topic_id, title, body in db.session.execute(
             select(Post.topic_id, SearchDocument.title, SearchDocument.body)
             .join(Post, Post.id == SearchDocument.post_id).order_by(Post.topic_id, Post.id)):
-        seen = chunks.setdefault(topic_id, {})
-        for chunk in f"{title} {body}".split():
-            seen.setdefault(chunk, None)
+        chunks.setdefault(topic_id, {}).update(_chunks(f"{title} {body}"))
     if chunks:
         db.session.execute(insert(TopicWords), [{"topic_id": t, "words": " ".join(seen)}
                                                 for t, seen in chunks.items()])

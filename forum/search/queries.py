@@ -27,6 +27,7 @@ from sqlalchemy import (and_, case, column, func, literal, literal_column, or_, 
 from sqlalchemy.orm import joinedload
 
 from ..board.models import Post, Topic, TopicKind, TopicStatus
+from ..dbutil import on_postgresql
 from ..extensions import db
 from ..permissions import can, viewer_scope
 from ..urls import page_count
@@ -290,7 +291,7 @@ class _Postgres(_Engine):
 
 
 def _engine() -> _Engine:
-    return _Postgres() if db.engine.dialect.name == "postgresql" else _SQLite()
+    return _Postgres() if on_postgresql() else _SQLite()
 
 
 def marked(text_: str) -> Markup:
@@ -325,7 +326,7 @@ def _narrows(engine: _Engine, parsed: Parsed) -> bool:
     return db.session.scalar(select(func.count()).select_from(some)) <= TOPIC_CAP
 
 
-def _ranked(engine: _Engine, parsed: Parsed, user, criteria: Criteria, narrow: bool = True):
+def _ranked(engine: _Engine, parsed: Parsed, user, criteria: Criteria, narrow: bool):
     """One statement: the topics that match, best first, each with the post that matches
     most of the words (the one to show), and the number of topics. `narrow`: look only in
     the topics whose words hold the query's (_narrows)."""
