@@ -271,35 +271,54 @@ def _viewer_zone_name() -> str:
         return "UTC"
 
 
+class KeptFragment:
+    """A shared piece of HTML looked up before it is needed: `html` is the kept copy (None
+    when there is none, fragments are off or the store is away), and `keep(html)` stores a
+    fresh render under the versions read at the look-up. A page can so decide what to load
+    by whether the copy is there (the topic page loads only its posts' facts then)."""
+
+    def __init__(self, key: str, scopes: list[str]) -> None:
+        self.html: str | None = None
+        self._key: str | None = None
+        self._versions: tuple[int, ...] = ()
+        if not fragments_enabled():
+            return
+        # What a list shows also depends on the time (a scheduled topic is listed once it
+        # is due, before any job marks it published): a copy serves only within its window
+        # of POST_LIST_CACHE_SECONDS on the forum's clock (which tests move). Times are
+        # shown in the viewer's zone: a copy serves only viewers of the same zone.
+        self._seconds = current_app.config["POST_LIST_CACHE_SECONDS"]
+        key = (f"{FRAGMENT}{key}:{_viewer_zone_name()}:"
+               f"{int(clock.now().timestamp()) // self._seconds}")
+        try:
+            entry, self._versions = store().fetch(key, scopes)
+        except redis.RedisError:
+            current_app.logger.warning("Fragment cache (Redis) unavailable; rendering afresh.")
+            return
+        self._key = key
+        if entry is not None:
+            self.html = entry.body.decode()
+
+    def keep(self, html: str) -> str:
+        """Store a render made after the look-up (versions read before it, so a write that
+        committed meanwhile leaves the copy stale at once); returns it."""
+        if self._key is not None:
+            try:
+                store().store(self._key, Entry(html.encode(), "text/html",
+                                               time.monotonic() + self._seconds, None,
+                                               self._versions), self._seconds)
+            except redis.RedisError:
+                pass
+        return html
+
+
 def kept_fragment(key: str, scopes: list[str], render: Callable[[], str]) -> str:
     """A piece of HTML that many viewers of a page share (members included; the caller's key
     says which viewers), kept in this module's store under the versions of `scopes` and for
     at most POST_LIST_CACHE_SECONDS (what no event drops, and relative dates, are at most that
-    old). The versions are read before rendering, so a write that commits meanwhile leaves
-    the copy stale at once. Rendered afresh when fragments are off or the store is away."""
-    if not fragments_enabled():
-        return render()
-    # What a list shows also depends on the time (a scheduled topic is listed once it is
-    # due, before any job marks it published): a copy serves only within its window of
-    # POST_LIST_CACHE_SECONDS on the forum's clock (which tests move).
-    seconds = current_app.config["POST_LIST_CACHE_SECONDS"]
-    # Times are shown in the viewer's zone: a copy serves only viewers of the same zone.
-    key = f"{FRAGMENT}{key}:{_viewer_zone_name()}:{int(clock.now().timestamp()) // seconds}"
-    try:
-        entry, versions = store().fetch(key, scopes)
-    except redis.RedisError:
-        current_app.logger.warning("Fragment cache (Redis) unavailable; rendering afresh.")
-        return render()
-    if entry is not None:
-        return entry.body.decode()
-    html = render()
-    try:
-        store().store(key, Entry(html.encode(), "text/html",
-                                               time.monotonic() + seconds, None, versions),
-                      seconds)
-    except redis.RedisError:
-        pass
-    return html
+    old). Rendered afresh when fragments are off or the store is away."""
+    kept = KeptFragment(key, scopes)
+    return kept.html if kept.html is not None else kept.keep(render())
 
 
 # --- Invalidation: what each write changes --------------------------------------------------

@@ -220,7 +220,36 @@ class Topic(db.Model):
         return page_count(self.post_count, per_page)
 
 
-class Post(db.Model):
+class PostState:
+    """What a post's state columns say (hidden, public, awaiting approval, turned down,
+    opening), for a Post and for the lighter PostFacts a kept topic page loads
+    (board/queries.py): both hold `hidden_at`, `approval` and `position`."""
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to everyone (so indexed, pinged, notified about). Features that follow posts
+        check this; a post becoming public later sends post_visibility_changed(hidden=False).
+        A post awaiting approval (or turned down) is never public."""
+        return not self.is_hidden and self.approval in (None, Approval.APPROVED)
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.approval == Approval.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.approval == Approval.REJECTED
+
+    @property
+    def is_opening(self) -> bool:
+        return self.position == 1
+
+
+class Post(PostState, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         UniqueConstraint("topic_id", "position"),
@@ -258,27 +287,8 @@ class Post(db.Model):
     hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
 
     @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_public(self) -> bool:
-        """Shown to everyone (so indexed, pinged, notified about). Features that follow posts
-        check this; a post becoming public later sends post_visibility_changed(hidden=False).
-        A post awaiting approval (or turned down) is never public."""
-        return not self.is_hidden and self.approval in (None, Approval.APPROVED)
-
-    @property
-    def awaiting_approval(self) -> bool:
-        return self.approval == Approval.PENDING
-
-    @property
-    def is_rejected(self) -> bool:
-        return self.approval == Approval.REJECTED
-
-    @property
-    def is_opening(self) -> bool:
-        return self.position == 1
+    def author_name(self) -> str:
+        return self.author.display_name
 
 
 class PostRevision(db.Model):

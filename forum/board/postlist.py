@@ -81,11 +81,12 @@ def _render(posts, topic, abilities) -> str:
                            abilities=abilities)
 
 
-def shared_list(topic, page: int, by_helpful: bool, posts) -> str:
-    """The list everyone sees, with markers: from the store, else rendered and kept."""
-    return pagecache.kept_fragment(
-        f"postlist:{topic.id}:{page}:{int(by_helpful)}", [pagecache.SITE, f"topic:{topic.id}"],
-        lambda: _render(posts, topic, EVERYONE))
+def kept(topic, page: int, by_helpful: bool) -> pagecache.KeptFragment:
+    """The look-up of the list everyone sees for this page: its `html` is there when some
+    viewer rendered it since the topic last changed. The page loads its posts by that: only
+    their facts (queries.topic_post_facts) when it is."""
+    return pagecache.KeptFragment(f"postlist:{topic.id}:{page}:{int(by_helpful)}",
+                                  [pagecache.SITE, f"topic:{topic.id}"])
 
 
 def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Markup:
@@ -112,18 +113,24 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
                         str(STAMP.position), str(post.position))
                     if STAMP.author in control:
                         control = control.replace(STAMP.author,
-                                                  str(escape(post.author.display_name)))
+                                                  str(escape(post.author_name)))
                     slots[f"{kind}:{post.id}"] = control
     html = MARKER.sub(lambda m: slots.get(f"{m.group(1)}:{m.group(2)}", ""), html)
     return Markup(html.replace(EXTRAS, str(extras), 1))
 
 
-def post_list(topic, page: int | None, by_helpful: bool, posts, abilities, helpful=(),
-              extras: str = "") -> Markup:
-    """The page's list of posts as this viewer sees it; `page` None: a list that is not a
-    topic page's (a link's comments), rendered each time."""
-    if page is None or _needs_own_list(posts, abilities):
-        html = _render(posts, topic, abilities)
+def post_list(topic, kept_list: pagecache.KeptFragment | None, posts, abilities, helpful=(),
+              extras: str = "", load_posts=None) -> Markup:
+    """The page's list of posts as this viewer sees it. `kept_list`: the look-up of `kept()`,
+    None for a list that is not a topic page's (a link's comments), rendered each time.
+    `posts` are Posts, or PostFacts when the list was kept; `load_posts()` gives the Posts
+    for a viewer who needs a list of their own then (a moderator on a page with a hidden
+    post: one more statement)."""
+    if kept_list is None or _needs_own_list(posts, abilities):
+        html = _render(posts if kept_list is None or kept_list.html is None else load_posts(),
+                       topic, abilities)
+    elif kept_list.html is not None:
+        html = kept_list.html
     else:
-        html = shared_list(topic, page, by_helpful, posts)
+        html = kept_list.keep(_render(posts, topic, EVERYONE))
     return fill(html, posts, topic, abilities, helpful, extras)

@@ -140,7 +140,14 @@ def topic(topic_id: int, slug: str | None = None):
         return redirect(topic_url(topic, min(page, pages)), 301)
     views.record(topic.id)
     by_helpful = request.args.get("sort") == "helpful"
-    posts = queries.topic_posts(topic, page, per_page, by_helpful=by_helpful)
+    # The list everyone sees is looked up first: when it is kept, the page needs only its
+    # posts' facts (board/postlist.py), not 25 Post objects with their authors.
+    kept_list = postlist.kept(topic, page, by_helpful)
+
+    def load_posts():
+        return queries.topic_posts(topic, page, per_page, by_helpful=by_helpful)
+    posts = load_posts() if kept_list.html is None else \
+        queries.topic_post_facts(topic, page, per_page, by_helpful=by_helpful)
     # The page is assembled here, asking each feature for its part by name: notify (follow
     # state and read mark), polls (the poll, helpful marks), and after the opening post,
     # articles (an article's details) and pings (topics linking here).
@@ -155,13 +162,13 @@ def topic(topic_id: int, slug: str | None = None):
     # everyone too (pings are public topics only): kept under the topic's version.
     topic_scopes = [pagecache.SITE, f"topic:{topic.id}"]
     posts_html = postlist.post_list(
-        topic, page, by_helpful, posts, abilities, helpful,
+        topic, kept_list, posts, abilities, helpful,
         pagecache.kept_fragment(
             f"after-opening:{topic.id}", topic_scopes,
             lambda: render_template("board/_after_opening.html", topic=topic,
                                     extras=article_queries.topic_extras(topic),
                                     pings=ping_queries.pings(topic.id)))
-        if opening else "")
+        if opening else "", load_posts)
     scope = viewer_scope(current_user)
     # Other topics of the forum the viewer may read: the same for everyone of their scope.
     suggested = pagecache.kept_fragment(

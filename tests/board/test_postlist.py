@@ -2,14 +2,17 @@
 viewer's controls are added to it; any write to the topic drops it."""
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from flask import template_rendered
 from sqlalchemy import select
 
 from forum import clock
 from forum.board import postlist
-from forum.accounts.models import Role
-from forum.board.models import Post
+from forum.accounts.models import Role, User
+from forum.board.models import Post, Topic, TopicKind
 from forum.extensions import db
 
 
@@ -139,3 +142,42 @@ def test_who_may_see_a_hidden_post_gets_a_list_of_their_own(app, client, make, l
     assert f'action="/p/{reply_id}/restore"' in own
     # the shared list once (for the visitor); the author and the moderator each their own
     assert [a.user_id for a in list_renders].count(None) == 1 and len(list_renders) == 3
+
+
+def _same_apart_from_tokens(page: str) -> str:
+    """A page without what differs between two requests of the same viewer: CSRF tokens
+    and the view count."""
+    page = re.sub(r'name="csrf_token" value="[^"]*"', "", page)
+    return re.sub(r"[\d,]+ views?", "", page)
+
+
+def test_a_kept_list_gives_every_viewer_the_page_a_fresh_render_gives(app, make, login):
+    """With the list kept, the page reads its posts as plain rows (queries.PostFacts): the
+    rules and the controls must come out as from Post objects, for every kind of viewer and
+    post (hidden by its author, accepted, a moderator's, a suspended member's view...)."""
+    author, other, replier = make.user(), make.user(), make.user()
+    moderator, staff = make.user(role=Role.MODERATOR), make.user(role=Role.STAFF)
+    suspended = make.user()
+    topic = make.topic(author=author, repliers=[replier, other], replies=5)
+    first, second, third, *_ = _reply_ids(app, topic)
+    url = f"/t/{topic.id}-{topic.slug}"
+    login(replier, client=app.test_client()).post(f"/p/{first}/hide",
+                                                  data={"reason": "Second thoughts"})
+    with app.app_context():
+        topic_row = db.session.get(Topic, topic.id)
+        topic_row.kind = TopicKind.QUESTION
+        topic_row.accepted_post_id = third
+        db.session.get(User, suspended.id).suspended_until = clock.now() + timedelta(days=3)
+        db.session.commit()
+    clock.freeze()
+    viewers = [None, author, other, replier, moderator, staff, suspended]
+    for viewer in viewers:
+        client = app.test_client() if viewer is None else login(viewer, client=app.test_client())
+        client.get(url)  # the read mark moves on the first view
+        app.config["POST_LIST_CACHE_SECONDS"] = 0
+        fresh = client.get(url).text
+        app.config["POST_LIST_CACHE_SECONDS"] = 30
+        app.test_client().get(url)  # a visitor keeps the list
+        kept = client.get(url).text
+        assert _same_apart_from_tokens(kept) == _same_apart_from_tokens(fresh), viewer
+        assert "Reply number 5." in kept

@@ -9,6 +9,7 @@ import flask_login.utils
 import pytest
 import werkzeug.routing
 from flask import url_for
+from sqlalchemy import event
 
 from forum import clock
 from forum.accounts.models import Role, User
@@ -121,12 +122,43 @@ def test_url_building_and_current_user_look_ups_do_not_grow_with_the_posts_shown
 
 
 def test_topic_page_loads_only_the_columns_it_shows(client, make, login, count_queries):
+    """Rendering the list: the columns shown. A kept list (board/postlist.py): only the
+    posts' facts, not even their bodies."""
     topic = make.topic(replies=3)
     login(make.user())
-    client.get(f"/t/{topic.id}-{topic.slug}")
-    with count_queries() as counter:
-        assert client.get(f"/t/{topic.id}-{topic.slug}").status_code == 200
-    posts = [s for s in counter.statements if "FROM posts" in s and "posts.body_html" in s]
-    assert len(posts) == 1, counter.statements
+    statements = []
+    for _ in range(2):  # renders and keeps the list, then finds it kept
+        with count_queries() as counter:
+            assert client.get(f"/t/{topic.id}-{topic.slug}").status_code == 200
+        posts = [s for s in counter.statements
+                 if "FROM posts" in s and "posts.hidden_by_id" in s]
+        assert len(posts) == 1, counter.statements
+        statements.append(posts[0])
+    rendering, kept = statements
+    assert "posts.body_html" in rendering and "posts.body_html" not in kept
     for unwanted in ("posts.body_source", "password_hash", ".email", ".bio_html"):
-        assert unwanted not in posts[0], unwanted
+        assert unwanted not in rendering and unwanted not in kept, unwanted
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["visitor", "member"])
+def test_a_kept_post_list_makes_no_post_objects(app, client, make, login, logged_in):
+    """Making 25 Post objects with their authors costs more than the statement: a page whose
+    list is kept reads its posts as plain rows (queries.topic_post_facts)."""
+    topic = make.topic(replies=24)
+    if logged_in:
+        login(make.user())
+    url = f"/t/{topic.id}-{topic.slug}"
+    assert client.get(url).status_code == 200  # keeps the list
+    made = []
+
+    def loaded(target, context):
+        made.append(target.id)
+    event.listen(Post, "load", loaded)
+    try:
+        page = client.get(url)
+    finally:
+        event.remove(Post, "load", loaded)
+    assert page.status_code == 200 and "Reply number 24." in page.text
+    with app.app_context():
+        last = db.session.get(Topic, topic.id).last_post_id
+    assert made == [last]  # the topic's own statement joins its last post; none of the page's
