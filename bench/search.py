@@ -1,6 +1,6 @@
-"""Search recall and speed on the benchmark data: for each query, the topics found (and
-whether more than the results cap matched) and the median time of the whole
-`queries.search()` for a visitor, in-process.
+"""Search recall and speed on the benchmark data: for each query, the topics found ("+":
+more than the results cap matched, or a word was cut short at its TERM_CAP posts) and the
+median time of the whole `queries.search()` for a visitor, in-process.
 
     python bench/search.py [--repeat 10] ["another query" ...]
 
@@ -67,7 +67,7 @@ def main() -> None:
                 results = queries.search(visitor, criteria, 1, queries.PER_PAGE)
                 times.append((time.perf_counter() - started) * 1000)
                 db.session.rollback()
-            found = f"{results.total:,}" + ("+" if results.more else "")
+            found = f"{results.total:,}" + ("+" if results.more or results.partial else "")
             truth = uncapped(db, text, query)
             print(f"| {query} | {found} | {'' if truth is None else f'{truth:,}'} "
                   f"| {statistics.median(times):.1f} |")

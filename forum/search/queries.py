@@ -71,6 +71,9 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     total: int = 0           # at most CAP
     more: bool = False       # more than CAP matched
+    # A word was found in more posts than are looked at (TERM_CAP): topics holding it only
+    # in older posts are not counted, so `total` is a lower bound ("at least").
+    partial: bool = False
     page: int = 1
     pages: int = 1
 
@@ -366,6 +369,8 @@ def _ranked(engine: _Engine, parsed: Parsed, user, criteria: Criteria, narrow: b
           for n in range(len(wanted))],
         *[func.max(posts.c[f"title_{n}"]).over(**topic).label(f"title_{n}")
           for n in range(len(wanted))],
+        # How many posts hold each term (over all rows): TERM_CAP means it was cut short.
+        *[func.sum(posts.c[f"has_{n}"]).over().label(f"held_{n}") for n in range(len(wanted))],
         func.max(posts.c.score).over(**topic).label("best"),
         func.max(posts.c.created_at).over(**topic).label("latest")).subquery("topics")
     has = {t: topics.c[f"has_{n}"] for n, t in enumerate(wanted)}
@@ -374,7 +379,8 @@ def _ranked(engine: _Engine, parsed: Parsed, user, criteria: Criteria, narrow: b
     matched = sum((topics.c[f"has_{n}"] for n in range(1, len(wanted))), topics.c.has_0)
     groups = [and_(*[or_(engine.empty(index[t], t), has[t] == 1) for t in group],
                    or_(*[has[t] == 1 for t in group])) for group in parsed.groups]
-    found = (select(topics.c.topic_id, topics.c.post_id, func.count().over().label("total"))
+    found = (select(topics.c.topic_id, topics.c.post_id, func.count().over().label("total"),
+                    *[topics.c[f"held_{n}"] for n in range(len(wanted))])
              .where(topics.c.rank == 1, or_(*groups)))
     for term in parsed.excluded:
         where = engine.term(index[term], term)[0]
@@ -401,6 +407,7 @@ def search(user, criteria: Criteria, page: int, per_page: int) -> Results:
         # Past the last page (or nothing found): show the first page instead.
         return search(user, criteria, 1, per_page) if page > 1 else Results()
     total = rows[0].total
+    partial = any(held >= TERM_CAP for held in rows[0][3:])
     ids = [row.post_id for row in rows]
     posts = {post.id: post for post in db.session.scalars(
         select(Post).where(Post.id.in_(ids))
@@ -416,5 +423,5 @@ def search(user, criteria: Criteria, page: int, per_page: int) -> Results:
                         title_html=marked(title) if title else escape(post.topic.title),
                         snippet_html=marked(snippet)))
     total, more = min(total, CAP), total > CAP
-    return Results(hits=hits, total=total, more=more, page=page,
+    return Results(hits=hits, total=total, more=more, partial=partial and not more, page=page,
                    pages=page_count(total, per_page))

@@ -67,5 +67,6 @@ def _results(criteria: queries.Criteria, page: int, per_page: int, args: dict) -
         results = queries.search(current_user, criteria, page, per_page)
         return render_template("search/_results.html", results=results, args=args,
                                suggestion=suggest.did_you_mean(current_user, criteria, results),
-                               cap=queries.CAP, per_page=per_page, post_url=post_url)
+                               cap=queries.CAP, term_cap=queries.TERM_CAP, per_page=per_page,
+                               post_url=post_url)
     return pagecache.kept_fragment(f"search:{key}", [pagecache.SITE, pagecache.LISTS], render)

@@ -383,6 +383,22 @@ def test_two_common_words_find_every_topic_that_holds_both(app, make, client, mo
     assert len(found(client, "service")) == 3  # one word: still its newest posts only
 
 
+def test_a_word_cut_short_at_its_cap_says_at_least(app, make, client, monkeypatch):
+    """A word found in more posts than are looked at (TERM_CAP) gives a count that is a
+    lower bound: the page says "At least", and how to find older topics."""
+    monkeypatch.setattr(queries, "TERM_CAP", 3)
+    forum = make.forum(slug="capped")
+    for i in range(5):
+        make.topic(forum=forum, title=f"Rota {i}", body=f"The service rota, week {i}.")
+    make.topic(forum=forum, title="Rare", body="A quillwort survey, and the service.")
+    common = client.get("/search?q=service").text
+    assert "At least 3 results" in common and "newest 3 posts only" in common
+    rare = client.get("/search?q=quillwort").text
+    assert "1 result" in rare and "At least" not in rare and "posts only" not in rare
+    both = client.get("/search?q=quillwort+service").text  # narrowed to the one topic
+    assert "1 result" in both and "At least" not in both
+
+
 def _results_page(client, count_queries, url):
     with count_queries() as counter:
         response = client.get(url)
