@@ -105,8 +105,11 @@ def _page_of_posts(query, topic: Topic, page: int, per_page: int, by_helpful: bo
         return query.order_by((Post.position == 1).desc(), Post.vote_count.desc(),
                               Post.position).limit(per_page).offset((page - 1) * per_page)
     first = (page - 1) * per_page + 1
+    # The LIMIT says nothing new (a range of per_page positions) but tells PostgreSQL so:
+    # it cannot tell how many of a long topic's posts fall in the range (12,770 of 20,000
+    # estimated for 25) and would hash-join every member for the authors (6 ms, not 0.2).
     return query.where(Post.position.between(first, first + per_page - 1)) \
-        .order_by(Post.position)
+        .order_by(Post.position).limit(per_page)
 
 
 def topic_posts(topic: Topic, page: int, per_page: int, by_helpful: bool = False) -> list[Post]:
