@@ -188,6 +188,12 @@ class Checker:
         self.html[name] = response.text()
         self.audit(name)
 
+    def here(self, name: str) -> None:
+        """The page as it is now (after a click or a form sent): its HTML kept for vnu, axe
+        run at both widths."""
+        self.html[name] = self.page.content()
+        self.audit(name)
+
     def audit(self, name: str) -> None:
         for label, (width, height) in WIDTHS.items():
             self.page.set_viewport_size({"width": width, "height": height})

@@ -81,8 +81,7 @@ def test_follow_reply_unread_mark_and_notification(new_context, make, app):
     checker.visit("notify-unsubscribe", f"/unsubscribe/{token}")
     page.get_by_role("button", name="Stop e-mails").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You will get no more e-mails")
-    checker.html["notify-unsubscribed"] = page.content()
-    checker.audit("notify-unsubscribed")
+    checker.here("notify-unsubscribed")
 
     problems = checker.problems + [f"vnu {error}" for error in vnu_errors(checker.html)]
     assert not problems, "\n".join(problems)

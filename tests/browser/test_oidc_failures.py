@@ -29,8 +29,7 @@ def _on_login_page_with(page, checker: Checker, name: str, message: str) -> None
     expect(page.get_by_role("status")).to_contain_text(message)
     expect(page.get_by_role("button", name="Log out")).to_have_count(0)  # nobody logged in
     expect(page.get_by_label("Password")).to_be_visible()
-    checker.html[name] = page.content()
-    checker.audit(name)
+    checker.here(name)
 
 
 def test_identity_failures_say_what_happened_in_a_browser(new_context, make, dept, app):
@@ -108,8 +107,7 @@ def test_the_identity_admin_pages_pass_axe_and_vnu(new_context, make, dept, app)
     page.get_by_role("button", name="Add provider").click()
     expect(page.locator(".error-summary")).to_contain_text("lower-case letters")
     expect(page.get_by_label("Short name")).to_have_value("Not valid!")
-    checker.html["admin-identity-providers-error"] = page.content()
-    checker.audit("admin-identity-providers-error")
+    checker.here("admin-identity-providers-error")
     checker.visit("group-provider-rules", "/admin/groups/tax-policy/providers")
     expect(page.get_by_role("button", name="Remove tax-policy")).to_be_visible()
     problems = checker.problems + [f"vnu {error}" for error in vnu_errors(checker.html)]
