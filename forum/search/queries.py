@@ -407,6 +407,7 @@ def search(user, criteria: Criteria, page: int, per_page: int) -> Results:
         # Past the last page (or nothing found): show the first page instead.
         return search(user, criteria, 1, per_page) if page > 1 else Results()
     total = rows[0].total
+    # After topic_id, post_id and total, _ranked gives each term's post count (held_<n>).
     partial = any(held >= TERM_CAP for held in rows[0][3:])
     ids = [row.post_id for row in rows]
     posts = {post.id: post for post in db.session.scalars(

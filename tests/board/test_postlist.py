@@ -151,7 +151,8 @@ def _same_apart_from_tokens(page: str) -> str:
     return re.sub(r"[\d,]+ views?", "", page)
 
 
-def test_a_kept_list_gives_every_viewer_the_page_a_fresh_render_gives(app, make, login):
+def test_a_kept_list_gives_every_viewer_the_page_a_fresh_render_gives(app, make, login,
+                                                                      monkeypatch):
     """With the list kept, the page reads its posts as plain rows (queries.PostFacts): the
     rules and the controls must come out as from Post objects, for every kind of viewer and
     post (hidden by its author, accepted, a moderator's, a suspended member's view...)."""
@@ -174,9 +175,9 @@ def test_a_kept_list_gives_every_viewer_the_page_a_fresh_render_gives(app, make,
     for viewer in viewers:
         client = app.test_client() if viewer is None else login(viewer, client=app.test_client())
         client.get(url)  # the read mark moves on the first view
-        app.config["POST_LIST_CACHE_SECONDS"] = 0
+        monkeypatch.setitem(app.config, "POST_LIST_CACHE_SECONDS", 0)  # (restored after)
         fresh = client.get(url).text
-        app.config["POST_LIST_CACHE_SECONDS"] = 30
+        monkeypatch.setitem(app.config, "POST_LIST_CACHE_SECONDS", 30)
         app.test_client().get(url)  # a visitor keeps the list
         kept = client.get(url).text
         assert _same_apart_from_tokens(kept) == _same_apart_from_tokens(fresh), viewer
