@@ -124,6 +124,7 @@ def test_url_building_and_current_user_look_ups_do_not_grow_with_the_posts_shown
 def test_topic_page_loads_only_the_columns_it_shows(client, make, login, count_queries):
     """Rendering the list: the columns shown. A kept list (board/postlist.py): only the
     posts' facts, not even their bodies."""
+    clock.freeze()  # a kept copy serves within a 30-second window, which must not turn here
     topic = make.topic(replies=3)
     login(make.user())
     statements = []
@@ -147,6 +148,7 @@ def test_topic_page_loads_only_the_columns_it_shows(client, make, login, count_q
 def test_a_kept_post_list_makes_no_post_objects(app, client, make, login, logged_in):
     """Making 25 Post objects with their authors costs more than the statement: a page whose
     list is kept reads its posts as plain rows (queries.topic_post_facts)."""
+    clock.freeze()  # a kept copy serves within a 30-second window, which must not turn here
     topic = make.topic(replies=24)
     if logged_in:
         login(make.user())
