@@ -6,7 +6,8 @@ Uses $BENCH_DATABASE_URL (default: the forum_bench database) and the Flask test 
 what it shows is the application's own cost, without gunicorn or the network. The page cache
 is off (every request renders, as for the first visitor after a write); --member measures
 the page for a member logged in through the form (the first ordinary member, or the one
-whose e-mail follows).
+whose e-mail follows). --profile prints own time per package first (psycopg's includes
+waiting for the database).
 """
 from __future__ import annotations
 
@@ -86,8 +87,34 @@ def main() -> None:
             print(f"  {ms:7.2f} ms  {' '.join(statement.split())[:200]}")
     if profiler:
         stats = pstats.Stats(profiler)
+        print_by_package(stats, args.repeat)
         stats.sort_stats("tottime").print_stats(30)
         stats.sort_stats("cumulative").print_stats(40)
+
+
+def package_of(filename: str) -> str:
+    """Where a profiled function lives: a site-package's name, the forum's module folder,
+    'templates' for compiled Jinja templates, or 'python' for the standard library."""
+    path = Path(filename)
+    if "site-packages" in path.parts:
+        return path.parts[path.parts.index("site-packages") + 1].removesuffix(".py")
+    if ROOT in path.parents:
+        relative = path.relative_to(ROOT).parts
+        return "/".join(relative[:2]) if relative[0] == "forum" and len(relative) > 2 \
+            else relative[0]
+    return "python" if filename.startswith("/") else filename.strip("<>~")
+
+
+def print_by_package(stats: pstats.Stats, requests: int) -> None:
+    """Own time per package, per request: where the CPU goes, before the function list."""
+    totals: dict[str, float] = {}
+    for (filename, _, _), (_, _, own, _, _) in stats.stats.items():
+        package = package_of(filename)
+        totals[package] = totals.get(package, 0.0) + own
+    everything = sum(totals.values())
+    print(f"own time per request by package (profiled, {everything / requests * 1000:.2f} ms):")
+    for package, own in sorted(totals.items(), key=lambda item: -item[1])[:20]:
+        print(f"  {own / requests * 1000:6.3f} ms  {own / everything:5.1%}  {package}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,87 @@
+"""How requests end their transactions (forum/extensions.py, end_reads_with_commit).
+
+A transaction that only read ends with COMMIT on PostgreSQL, so psycopg keeps the statements
+it prepared and a warm worker skips planning them; anything that wrote still ends with a
+real ROLLBACK when it is not committed.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import insert, select, text
+
+from forum.board.models import Forum
+from forum.extensions import db
+
+
+def _postgresql_only():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's prepared statements: PostgreSQL (TEST_DATABASE_URL)")
+
+
+def _prepared_on_each_connection(app, path_statement: str) -> list[int]:
+    """For every connection the pool holds, how many of its prepared statements start so."""
+    counts = []
+    with app.app_context():
+        pool = db.engine.pool
+        held = [pool.connect() for _ in range(pool.checkedin())]
+        try:
+            for connection in held:
+                with connection.dbapi_connection.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM pg_prepared_statements "
+                                   "WHERE statement LIKE %s", (path_statement + "%",))
+                    counts.append(cursor.fetchone()[0])
+                connection.dbapi_connection.commit()
+        finally:
+            for connection in held:
+                connection.close()
+    return counts
+
+
+def test_a_warm_worker_reuses_the_statements_it_prepared(app, client, make):
+    """psycopg prepares a statement after 5 runs on a connection, but forgot them all on
+    every ROLLBACK, which ended every request: before, nothing was ever prepared."""
+    with app.app_context():
+        _postgresql_only()
+    topic = make.topic(title="Prepared once, planned once", replies=2)
+    url = f"/t/{topic.id}-{topic.slug}"
+    with app.app_context():
+        connections = max(db.engine.pool.checkedin(), 1)
+    for _ in range(6 * connections + 6):  # the pool hands its connections round
+        assert client.get(url).status_code == 200
+    counts = _prepared_on_each_connection(app, "SELECT topics.id")
+    assert counts and all(count >= 1 for count in counts), counts
+
+
+def test_an_uncommitted_write_is_still_rolled_back(app, make):
+    """A request that wrote and did not commit (an error after a write, a view that gave up)
+    leaves nothing behind, on both databases: Core and ORM writes alike."""
+    forum = make.forum(title="Kept as it was")
+    with app.app_context():
+        with app.test_request_context():
+            db.session.scalar(select(Forum.id).where(Forum.id == forum.id))  # reads first
+            db.session.execute(insert(Forum.__table__).values(
+                title="Never written", slug="never-written", position=99,
+                category_id=forum.category_id))
+            db.session.remove()
+        with app.test_request_context():
+            db.session.get(Forum, forum.id).title = "Renamed, not committed"
+            db.session.flush()
+            db.session.remove()
+        with app.test_request_context():
+            titles = set(db.session.scalars(select(Forum.title)))
+            db.session.remove()
+    assert titles == {"Kept as it was"}
+
+
+def test_a_failed_read_is_rolled_back_and_the_connection_serves_again(app, make):
+    """A statement that fails leaves the transaction in error: it is rolled back, not
+    committed, and the next request on the same connection works."""
+    make.forum(title="Still here")
+    with app.app_context():
+        with app.test_request_context():
+            with pytest.raises(Exception):
+                db.session.execute(text("SELECT no_such_column FROM forums"))
+            db.session.remove()
+        with app.test_request_context():
+            assert db.session.scalars(select(Forum.title)).all() == ["Still here"]
+            db.session.remove()
