@@ -102,7 +102,9 @@ def package_of(filename: str) -> str:
         relative = path.relative_to(ROOT).parts
         return "/".join(relative[:2]) if relative[0] == "forum" and len(relative) > 2 \
             else relative[0]
-    return "python" if filename.startswith("/") else filename.strip("<>~")
+    if filename == "~":
+        return "builtins"
+    return "python" if filename.startswith("/") else filename.strip("<>")
 
 
 def print_by_package(stats: pstats.Stats, requests: int) -> None:

@@ -4,6 +4,7 @@ Templates use these rather than building links with url_for by hand."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 from flask import current_app, has_request_context, request, url_for
@@ -116,6 +117,38 @@ def template_url_for(endpoint: str, **values) -> str:
     if url is None:
         url = kept[key] = url_for(endpoint, **values)
     return url
+
+
+class PageLink(NamedTuple):
+    number: int
+    url: str
+    gap: bool  # numbers were skipped before this one
+
+
+class PageLinks(NamedTuple):
+    previous: str | None
+    numbers: list[PageLink]
+    next: str | None
+
+
+def page_links(page: int, pages: int, endpoint: str, args: dict) -> PageLinks:
+    """A numbered pagination's links: previous, the first and last pages and two either side
+    of this one (a 20,000-reply topic has 801 pages; only these are visited), next. Each
+    is url_for(endpoint, page=n, **args), page 1 without ?page: built with two url_for
+    calls whatever the number of links (a topic page has two paginations of up to nine)."""
+    first = template_url_for(endpoint, page=None, **args)
+    numbered = template_url_for(endpoint, page=_SENTINEL_INT, **args)
+    stamped = numbered.count(str(_SENTINEL_INT)) == 1  # else an argument holds the stamp
+
+    def url(n: int) -> str:
+        if n == 1:
+            return first
+        return numbered.replace(str(_SENTINEL_INT), str(n)) if stamped else \
+            template_url_for(endpoint, page=n, **args)
+    shown = sorted({n for n in (1, pages, *range(page - 2, page + 3)) if 1 <= n <= pages})
+    numbers = [PageLink(n, url(n), i > 0 and n > shown[i - 1] + 1) for i, n in enumerate(shown)]
+    return PageLinks(url(page - 1) if page > 1 else None, numbers,
+                     url(page + 1) if page < pages else None)
 
 
 DEVELOPMENT_SITE_URL = "http://127.0.0.1:5000"  # where `make run` serves the forum

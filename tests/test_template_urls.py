@@ -50,3 +50,51 @@ def test_filled_in_paths_are_what_url_for_builds(app):
                     _anchor=anchor)
             assert topic_url(Topic, sort="helpful") == url_for(
                 "board.topic", topic_id=5, slug=odd, sort="helpful")
+
+
+OLD_PAGINATION = """{% macro page_url(endpoint, args, n) -%}
+{{ url_for(endpoint, page=n if n > 1 else None, **args) }}
+{%- endmacro %}
+{%- set shown = ([1, pages] + range(page - 2, page + 3)|list)|select('>=', 1)
+    |select('<=', pages)|unique|sort %}{% set ns = namespace(last=0) -%}
+{% if page > 1 %}prev {{ page_url(endpoint, args, page - 1) }}
+{% endif %}{% for n in shown %}{% if n > ns.last + 1 %}gap
+{% endif %}{% set ns.last = n %}{{ n }} {{ page_url(endpoint, args, n) }}
+{% endfor %}{% if page < pages %}next {{ page_url(endpoint, args, page + 1) }}
+{% endif %}"""
+
+NEW_PAGINATION = """{% set links = page_links(page, pages, endpoint, args) -%}
+{% if links.previous %}prev {{ links.previous }}
+{% endif %}{% for link in links.numbers %}{% if link.gap %}gap
+{% endif %}{{ link.number }} {{ link.url }}
+{% endfor %}{% if links.next %}next {{ links.next }}
+{% endif %}"""
+
+
+def test_page_links_are_the_links_the_pagination_macro_built_one_by_one(app):
+    """page_links builds a pagination's links with two url_for calls; they are the same as
+    one url_for per link (page 1 without ?page; arguments quoted, None left out; an
+    argument that holds the page stamp)."""
+    cases = [("board.forum", {"slug": "a-forum"}), ("search.search", {"q": "café & ü/x"}),
+             ("search.search", {"q": "987654321", "sort": None}),
+             ("accounts.members", {"q": None, "sort": "joined"})]
+    with app.test_request_context("/"):
+        for endpoint, args in cases:
+            for pages in (1, 2, 3, 7, 801):
+                for page in sorted({1, 2, 3, 4, pages // 2 or 1, pages - 1 or 1, pages}):
+                    values = {"page": page, "pages": pages, "endpoint": endpoint, "args": args}
+                    old = render_template_string(OLD_PAGINATION, **values)
+                    assert render_template_string(NEW_PAGINATION, **values) == old, values
+
+
+def test_a_pagination_costs_two_url_for_calls(app, monkeypatch):
+    import forum.urls as urls
+    calls = []
+    real = urls.url_for
+    monkeypatch.setattr(urls, "url_for", lambda *a, **k: calls.append(a) or real(*a, **k))
+    with app.test_request_context("/"):
+        html = render_template_string(
+            "{% from 'macros/pagination.html' import pagination %}"
+            "{{ pagination(400, 801, 'board.forum', {'slug': 'big'}) }}")
+    assert html.count("<li>") == 9 and 'aria-current="page"' in html
+    assert len(calls) == 2, calls
