@@ -84,10 +84,10 @@ def test_poll_and_500_voted_replies_add_at_most_two_queries(client, make, login,
 # joined), its posts (authors joined), its poll; the opening post's pings and the suggested
 # topics are kept fragments (pagecache.kept_fragment), so a page seen before by anyone of
 # the viewer's scope costs no query for them. A member adds themselves (with the header's
-# facts), their follow state and read mark, and their helpful marks. A page seen before
-# writes nothing; reading further is one upsert of the read mark and one UPDATE of the
-# notifications about the posts shown.
-TOPIC_PAGE = {"visitor": 3, "member": 6}
+# facts), their follow state and read mark, and, when anyone found a post on the page
+# helpful, their own helpful marks. A page seen before writes nothing; reading further is
+# one upsert of the read mark and one UPDATE of the notifications about the posts shown.
+TOPIC_PAGE = {"visitor": 3, "member": 5}
 
 
 @pytest.mark.parametrize("who", ["visitor", "member"])
@@ -101,3 +101,31 @@ def test_topic_page_statements(client, make, login, count_queries, who):
     # a deeper page (its suggested topics kept already) moves the member's read mark
     deeper = _queries(client, count_queries, url + "?page=2")
     assert deeper == TOPIC_PAGE[who] + (2 if who == "member" else 0)
+
+
+def test_a_members_helpful_marks_are_looked_up_only_where_a_post_was_found_helpful(
+        app, client, make, login, count_queries):
+    from forum.accounts.models import User
+    from forum.board.models import Post
+    from forum.extensions import db
+    from forum.polls import services as polls
+    topic = make.topic(replies=5)
+    viewer, other = make.user(), make.user()
+    login(viewer)
+    url = f"/t/{topic.id}-{topic.slug}"
+    client.get(url)
+    nobody = _queries(client, count_queries, url)
+    with app.app_context():
+        reply = db.session.scalar(db.select(Post).where(Post.topic_id == topic.id,
+                                                        Post.position == 3))
+        polls.set_helpful(db.session.get(User, other.id), reply, True)
+        db.session.commit()
+    client.get(url)  # the vote dropped the kept post list: rendered and kept again
+    somebody = _queries(client, count_queries, url)
+    assert somebody == nobody + 1
+    page = client.get(url).text
+    assert page.count('aria-pressed="true"') == 0  # the viewer's own marks: none yet
+    with app.app_context():
+        polls.set_helpful(db.session.get(User, viewer.id), db.session.get(Post, reply.id), True)
+        db.session.commit()
+    assert client.get(url).text.count('aria-pressed="true"') == 1

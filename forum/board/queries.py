@@ -126,7 +126,8 @@ def topic_posts(topic: Topic, page: int, per_page: int, by_helpful: bool = False
 class PostFacts(PostState):
     """What a topic page reads of a post when its list is kept already (board/postlist.py):
     the facts the post rules read (permissions.TopicAbilities._post_facts), the position
-    (read mark, opening) and the author's name (the viewer's controls). Plain rows: making
+    (read mark, opening), how many found it helpful (whether to look for the viewer's
+    mark) and the author's name (the viewer's controls). Plain rows: making
     25 Post objects with their authors costs several times the statement itself."""
     id: int
     topic_id: int
@@ -135,6 +136,7 @@ class PostFacts(PostState):
     hidden_at: datetime | None
     hidden_by_id: int | None
     approval: Approval | None
+    vote_count: int
     author_name: str
     topic: Topic
 
@@ -144,7 +146,7 @@ def topic_post_facts(topic: Topic, page: int, per_page: int,
     """The same page as topic_posts, as PostFacts."""
     rows = db.session.execute(_page_of_posts(
         select(Post.id, Post.topic_id, Post.author_id, Post.position, Post.hidden_at,
-               Post.hidden_by_id, Post.approval, User.display_name)
+               Post.hidden_by_id, Post.approval, Post.vote_count, User.display_name)
         .join(User, User.id == Post.author_id), topic, page, per_page, by_helpful))
     return [PostFacts(*row, topic) for row in rows]
 

@@ -197,11 +197,13 @@ def set_helpful(actor: User, post: Post, helpful: bool) -> None:
 
 
 def helpful_marks(user: User | None, posts: list[Post]) -> set[int]:
-    """Which of these posts this member has marked helpful (one query)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not posts:
+    """Which of these posts this member has marked helpful: one query, none when no post
+    here was marked helpful by anyone (vote_count, kept by vote and unvote)."""
+    marked = [p.id for p in posts if p.vote_count]
+    if user is None or not getattr(user, "is_authenticated", False) or not marked:
         return set()
     return set(db.session.scalars(select(PostVote.post_id).where(
-        PostVote.user_id == user.id, PostVote.post_id.in_([p.id for p in posts]))))
+        PostVote.user_id == user.id, PostVote.post_id.in_(marked))))
 
 
 def accept_answer(actor: User, post: Post) -> None:
