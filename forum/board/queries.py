@@ -2,8 +2,10 @@
 size: lists come from denormalised counters and position ranges, related rows are joined."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import DateTime, Integer, bindparam, exists, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
@@ -82,12 +84,53 @@ def global_pins(forum: Forum, scope=None) -> list[Topic]:
         .limit(GLOBAL_PINS_SHOWN)))
 
 
+# Facts other features keep about a topic that its page needs before asking them (has it a
+# poll?), registered by the features that own them: name -> fn(topic id column) giving a
+# scalar subquery. They are loaded with the topic, in the same statement, and read with
+# topic_facts(); so a feature is asked for its part only when there is one (issue 15).
+TOPIC_FACTS: dict[str, Callable[[Any], Any]] = {}
+
+
+def topic_fact(name: str):
+    def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        TOPIC_FACTS[name] = fn
+        return fn
+    return register
+
+
+_TOPIC_STATEMENT: list[tuple[tuple[str, ...], Any]] = []
+
+
+def _topic_statement() -> tuple[tuple[str, ...], Any]:
+    """The topic page's topic statement with the facts, built once per process with a bound
+    parameter (again if a fact was registered since: facts register at import)."""
+    names = tuple(TOPIC_FACTS)
+    if not _TOPIC_STATEMENT or _TOPIC_STATEMENT[0][0] != names:
+        statement = (
+            select(Topic, *(TOPIC_FACTS[name](Topic.id).label(name) for name in names))
+            .where(Topic.id == bindparam("topic_id", type_=Integer))
+            .options(joinedload(Topic.forum).joinedload(Forum.category),
+                     joinedload(Topic.last_post).joinedload(Post.author),
+                     joinedload(Topic.accepted_post).joinedload(Post.author)))
+        _TOPIC_STATEMENT[:] = [(names, statement)]
+    return _TOPIC_STATEMENT[0]
+
+
 def topic(topic_id: int) -> Topic | None:
-    return db.session.scalar(
-        select(Topic).where(Topic.id == topic_id)
-        .options(joinedload(Topic.forum).joinedload(Forum.category),
-                 joinedload(Topic.last_post).joinedload(Post.author),
-                 joinedload(Topic.accepted_post).joinedload(Post.author)))
+    """A topic with its forum, category, last and accepted posts, and its facts."""
+    names, statement = _topic_statement()
+    row = db.session.execute(statement, {"topic_id": topic_id}).first()
+    if row is None:
+        return None
+    found = row[0]
+    found.loaded_facts = dict(zip(names, row[1:]))
+    return found
+
+
+def topic_facts(topic: Topic) -> dict[str, Any]:
+    """The facts loaded with this topic by topic() ({} if it was loaded otherwise: then a
+    feature asks as if each fact were true)."""
+    return getattr(topic, "loaded_facts", {})
 
 
 # What a topic page shows of each post's author and editor; the rest of a member's row

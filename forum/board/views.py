@@ -153,7 +153,7 @@ def topic(topic_id: int, slug: str | None = None):
     # articles (an article's details) and pings (topics linking here).
     following = notify_reading.track(
         current_user, topic, [] if by_helpful else [p.position for p in posts])
-    poll = poll_queries.poll_for_topic(topic.id)
+    poll = poll_queries.poll_for_topic(topic)
     opening = any(p.position == 1 for p in posts)
     abilities = TopicAbilities(current_user._get_current_object(), topic)
     helpful = poll_services.helpful_marks(current_user, posts)
