@@ -184,3 +184,30 @@ def test_without_redis_pages_are_rendered_afresh(other_app, make):
         response = client.get(f"/t/{topic.id}-{topic.slug}")
         assert response.status_code == 200 and "Still served" in response.text
         assert "X-Page-Cache" not in response.headers
+
+
+def test_a_topic_page_shows_every_servers_views_asking_redis_once(servers, make, login, monkeypatch):
+    """The page says how many views, stored and waiting in Redis from every server: HINCRBY
+    answers with the count, so the view is counted and read in one call."""
+    first, second = servers
+    topic = make.topic()
+    url = f"/t/{topic.id}-{topic.slug}?page=1"  # not kept: every request renders
+    member = make.user()
+    pages = []
+    for server in (first, second, first):
+        client = server.test_client()
+        login(member, client=client)  # a member: rendered, never a cached page
+        pages.append(client.get(url).text)
+    assert ["1 view" in pages[0], "2 views" in pages[1], "3 views" in pages[2]] == [True] * 3
+    calls = []
+    real = redis.Redis.execute_command
+
+    def counting(self, *args, **options):
+        if args and str(args[1] if len(args) > 1 else "").startswith("forum:views"):
+            calls.append(args[0])
+        return real(self, *args, **options)
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    client = second.test_client()
+    login(member, client=client)
+    assert "4 views" in client.get(url).text
+    assert calls == ["HINCRBY"], calls

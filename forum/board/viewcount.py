@@ -51,19 +51,22 @@ class ViewCounter:
             return None, KEY
         return redis_client(current_app), current_app.config.get("VIEW_COUNT_KEY", KEY)
 
-    def record(self, topic_id: int) -> None:
+    def record(self, topic_id: int) -> int:
+        """Count a view; returns the topic's views not written yet, this one included (what
+        pending() would say next, without asking Redis again)."""
         if has_request_context():  # a cached copy of this page still counts its views
             g.viewed_topic = topic_id
         self._recorded = True
         client, key = self._redis()
         if client is not None:
             try:
-                client.hincrby(key, str(topic_id), 1)
-                return
+                shared = int(client.hincrby(key, str(topic_id), 1))
+                return shared + self._pending.get(topic_id, 0)
             except redis.RedisError:
                 pass  # kept in memory below, written by this process's next flush
         with self._lock:
             self._pending[topic_id] += 1
+            return self._pending[topic_id]
 
     def pending(self, topic_id: int) -> int:
         waiting = self._pending.get(topic_id, 0)

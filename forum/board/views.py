@@ -138,7 +138,7 @@ def topic(topic_id: int, slug: str | None = None):
     page = page_arg()
     if slug != topic.slug or page > pages:
         return redirect(topic_url(topic, min(page, pages)), 301)
-    views.record(topic.id)
+    waiting_views = views.record(topic.id)
     by_helpful = request.args.get("sort") == "helpful"
     # The list everyone sees is looked up first: when it is kept, the page needs only its
     # posts' facts (board/postlist.py), not 25 Post objects with their authors.
@@ -184,7 +184,7 @@ def topic(topic_id: int, slug: str | None = None):
                            # can use them: a visitor's page stays the same for every visitor.
                            vote_form=VoteForm(poll=poll, formdata=None)
                            if poll and can(current_user, "vote_poll", poll) else None,
-                           views=topic.view_count + views.pending(topic.id),
+                           views=topic.view_count + waiting_views,
                            suggested=Markup(suggested),
                            form=ReplyForm(formdata=None) if abilities.reply else None)
 
