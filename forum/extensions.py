@@ -37,7 +37,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 def end_reads_with_commit(engine: Engine) -> None:
     """PostgreSQL: end a transaction that only read with COMMIT instead of ROLLBACK, so that
-    psycopg keeps the statements it has prepared.
+    psycopg keeps the statements it has prepared; plan each for its values, without
+    parallel workers.
 
     psycopg 3 prepares a statement on the server after its fifth run on a connection; a
     prepared statement skips parsing and planning (0.3 to 5 ms each for this forum's page
@@ -50,6 +51,22 @@ def end_reads_with_commit(engine: Engine) -> None:
     """
     if engine.dialect.driver != "psycopg":
         return
+
+    @event.listens_for(engine, "connect")
+    def plan_for_each_request(dbapi_connection, connection_record) -> None:
+        # A prepared statement is still planned for its own values every time: after five
+        # runs PostgreSQL may switch to one generic plan, and for a member's profile counts
+        # the generic plan took 14 ms against 0.04 ms. No parallel workers for a page's
+        # statement: starting two took 5 ms for a count that reads nothing (a misestimate),
+        # and with a few cores the other requests need them more. Behind PgBouncer nothing
+        # is prepared and a session's SET would stay on a shared server connection: there
+        # the role carries the setting (docs/scaling.md).
+        if dbapi_connection.prepare_threshold is None:
+            return
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+        dbapi_connection.commit()
 
     @event.listens_for(engine, "before_cursor_execute")
     def note_writes(conn: Connection, cursor, statement: str, *args) -> None:
