@@ -1,6 +1,9 @@
 """Small database helpers that differ by dialect, used by the services."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db
@@ -11,6 +14,18 @@ def string_enum(cls):
     member needs no migration of the type)."""
     return db.Enum(cls, native_enum=False, length=16,
                    values_callable=lambda e: [m.value for m in e])
+
+
+class Facts(dict[str, Callable[[Any], Any]]):
+    """Named facts other features register to be loaded with a row, in the same statement:
+    name -> fn(key expression) giving a scalar subquery. `facts.register(name)` is the
+    decorator (accounts' SESSION_FACTS, board's TOPIC_FACTS)."""
+
+    def register(self, name: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+        def add(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+            self[name] = fn
+            return fn
+        return add
 
 
 def on_postgresql() -> bool:

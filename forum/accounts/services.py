@@ -6,7 +6,6 @@ import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, g
@@ -14,6 +13,7 @@ from sqlalchemy import Integer, String, bindparam, func, or_, select, update
 
 from .. import clock, markup
 from ..errors import Invalid, Refused, Throttled
+from ..dbutil import Facts
 from ..extensions import db
 from . import security_log, sessions, throttle
 from .models import MemberSession, Role, TotpCredential, User, name_key, name_skeleton
@@ -235,14 +235,8 @@ def create_admin(display_name: str, email: str, password: str) -> User:
 # warning), registered by the features that own them: name -> fn(user_id) giving a scalar
 # subquery (user_id is a bound parameter: the query is built once per process). They are
 # loaded with the person, in the same single query, into g.session_facts.
-SESSION_FACTS: dict[str, Callable[[int], Any]] = {}
-
-
-def session_fact(name: str):
-    def register(fn: Callable[[int], Any]) -> Callable[[int], Any]:
-        SESSION_FACTS[name] = fn
-        return fn
-    return register
+SESSION_FACTS = Facts()
+session_fact = SESSION_FACTS.register
 
 
 def load_session_user(session_id: str) -> User | None:

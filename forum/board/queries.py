@@ -2,7 +2,6 @@
 size: lists come from denormalised counters and position ranges, related rows are joined."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 
 from .. import clock
 from ..accounts.models import User
+from ..dbutil import Facts
 from ..extensions import db
 from .models import (Approval, Category, Forum, Pin, Post, PostRevision, PostState, Topic,
                      TopicKind)
@@ -88,14 +88,8 @@ def global_pins(forum: Forum, scope=None) -> list[Topic]:
 # poll?), registered by the features that own them: name -> fn(topic id column) giving a
 # scalar subquery. They are loaded with the topic, in the same statement, and read with
 # topic_facts(); so a feature is asked for its part only when there is one (issue 15).
-TOPIC_FACTS: dict[str, Callable[[Any], Any]] = {}
-
-
-def topic_fact(name: str):
-    def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        TOPIC_FACTS[name] = fn
-        return fn
-    return register
+TOPIC_FACTS = Facts()
+topic_fact = TOPIC_FACTS.register
 
 
 _TOPIC_STATEMENT: list[tuple[tuple[str, ...], Any]] = []
