@@ -35,6 +35,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
+
+
 def end_reads_with_commit(engine: Engine) -> None:
     """PostgreSQL: end a transaction that only read with COMMIT instead of ROLLBACK, so that
     psycopg keeps the statements it has prepared; plan each for its values, without
