@@ -1,4 +1,6 @@
 """Extensions are created once here and bound to an app in create_app()."""
+import re
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -37,6 +39,19 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+_WRITES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b")
+
+
+def _reads_only(statement: str) -> bool:
+    """A SELECT, or a SELECT with common table expressions none of which writes (search's
+    ranking statement): SQLAlchemy writes SQL keywords in capitals, and anything else, or
+    a CTE with INSERT, UPDATE, DELETE or MERGE anywhere (a FOR UPDATE too), counts as a
+    write."""
+    if statement.startswith("SELECT "):
+        return True
+    return statement.startswith("WITH ") and _WRITES.search(statement) is None
+
+
 def end_reads_with_commit(engine: Engine) -> None:
     """PostgreSQL: end a transaction that only read with COMMIT instead of ROLLBACK, so that
     psycopg keeps the statements it has prepared; plan each for its values, without
@@ -49,7 +64,7 @@ def end_reads_with_commit(engine: Engine) -> None:
     one: Flask-SQLAlchemy closes the session after the request, which rolls back. So no
     statement was ever prepared. For a transaction that wrote nothing, COMMIT and ROLLBACK
     do the same thing; a transaction that ran anything but a SELECT (a write, DDL, a SET,
-    a savepoint) still ends with a real ROLLBACK. Without psycopg (SQLite) this does nothing.
+    a savepoint, a CTE that writes) still ends with a real ROLLBACK. Without psycopg (SQLite) this does nothing.
     """
     if engine.dialect.driver != "psycopg":
         return
@@ -72,7 +87,7 @@ def end_reads_with_commit(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def note_writes(conn: Connection, cursor, statement: str, *args) -> None:
-        if not statement.startswith("SELECT "):
+        if not _reads_only(statement):
             conn.info["wrote"] = True
 
     @event.listens_for(engine, "commit")

@@ -113,3 +113,31 @@ def test_behind_pgbouncer_connections_set_nothing_of_their_own(app, other_app):
     with pooled.app_context():
         assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == default
         db.session.remove()
+
+
+def test_reads_with_common_table_expressions_keep_prepared_statements_writing_ones_not(app,
+                                                                                     make):
+    """Search's ranking statement starts with WITH: a read like that ends with COMMIT too
+    (before, it dropped the connection's prepared statements); a CTE that writes, or any
+    other statement, still ends with a ROLLBACK, which drops them."""
+    make.forum(title="Counted")
+    titles = select(Forum.title)
+    count = text("SELECT count(*) FROM pg_prepared_statements "
+                 "WHERE statement LIKE 'SELECT forums.title%'")
+    with app.app_context():
+        _postgresql_only()
+        with db.engine.connect() as conn:
+            def end(statement=None) -> int:
+                if statement is not None:
+                    conn.execute(statement)
+                conn.rollback()  # as the end of a request: COMMIT when it only read
+                prepared = conn.execute(count).scalar()
+                conn.rollback()
+                return prepared
+            for _ in range(6):
+                assert conn.execute(titles).scalars().all() == ["Counted"]
+                conn.rollback()
+            assert end() == 1
+            assert end(text("WITH t AS (SELECT 1 AS one) SELECT one FROM t")) == 1
+            assert end(text("WITH t AS (UPDATE forums SET title = title WHERE false "
+                            "RETURNING id) SELECT count(*) FROM t")) == 0
