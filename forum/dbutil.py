@@ -20,12 +20,23 @@ class Facts(dict[str, Callable[[Any], Any]]):
     """Named facts other features register to be loaded with a row, in the same statement:
     name -> fn(key expression) giving a scalar subquery. `facts.register(name)` is the
     decorator (accounts' SESSION_FACTS, board's TOPIC_FACTS)."""
+    _built: tuple[tuple[str, ...], Any] | None = None
 
     def register(self, name: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
         def add(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
             self[name] = fn
             return fn
         return add
+
+    def statement(self, key, build: Callable[..., Any]) -> tuple[tuple[str, ...], Any]:
+        """(names, build(*the facts of `key` as labelled columns)): the statement that
+        loads the row with its facts, built once per process with bound parameters
+        (building the subqueries afresh cost ~1.8 ms of CPU a request, issue 15), and
+        again if a fact was registered since (facts register at import)."""
+        names = tuple(self)
+        if self._built is None or self._built[0] != names:
+            self._built = (names, build(*(self[name](key).label(name) for name in names)))
+        return self._built
 
 
 def on_postgresql() -> bool:

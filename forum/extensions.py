@@ -52,38 +52,43 @@ def _reads_only(statement: str) -> bool:
     return statement.startswith("WITH ") and _WRITES.search(statement) is None
 
 
-def end_reads_with_commit(engine: Engine) -> None:
-    """PostgreSQL: end a transaction that only read with COMMIT instead of ROLLBACK, so that
-    psycopg keeps the statements it has prepared; plan each for its values, without
-    parallel workers.
-
-    psycopg 3 prepares a statement on the server after its fifth run on a connection; a
-    prepared statement skips parsing and planning (0.3 to 5 ms each for this forum's page
-    statements at a million posts). But psycopg forgets every prepared statement on ROLLBACK
-    (the transaction might have dropped what they refer to), and every request ended with
-    one: Flask-SQLAlchemy closes the session after the request, which rolls back. So no
-    statement was ever prepared. For a transaction that wrote nothing, COMMIT and ROLLBACK
-    do the same thing; a transaction that ran anything but a SELECT (a write, DDL, a SET,
-    a savepoint, a CTE that writes) still ends with a real ROLLBACK. Without psycopg (SQLite) this does nothing.
-    """
+def plan_each_statement(engine: Engine) -> None:
+    """PostgreSQL: every connection plans a prepared statement for its own values and starts
+    no parallel workers. After five runs of a prepared statement PostgreSQL may switch to
+    one generic plan, and for a member's profile counts the generic plan took 9-14 ms
+    against 0.04-0.5 ms (bench/plans.py audits the pages). Starting two parallel workers
+    took 5 ms for a count that read nothing (a misestimate), and with a few cores the
+    other requests need them more. Behind PgBouncer nothing is prepared and a session's
+    SET would stay on a shared server connection: there the role carries the setting
+    (docs/scaling.md). Without psycopg (SQLite) this does nothing."""
     if engine.dialect.driver != "psycopg":
         return
 
     @event.listens_for(engine, "connect")
-    def plan_for_each_request(dbapi_connection, connection_record) -> None:
-        # A prepared statement is still planned for its own values every time: after five
-        # runs PostgreSQL may switch to one generic plan, and for a member's profile counts
-        # the generic plan took 14 ms against 0.04 ms. No parallel workers for a page's
-        # statement: starting two took 5 ms for a count that reads nothing (a misestimate),
-        # and with a few cores the other requests need them more. Behind PgBouncer nothing
-        # is prepared and a session's SET would stay on a shared server connection: there
-        # the role carries the setting (docs/scaling.md).
+    def set_planning(dbapi_connection, connection_record) -> None:
         if dbapi_connection.prepare_threshold is None:
             return
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET plan_cache_mode = force_custom_plan")
             cursor.execute("SET max_parallel_workers_per_gather = 0")
         dbapi_connection.commit()
+
+
+def end_reads_with_commit(engine: Engine) -> None:
+    """PostgreSQL: end a transaction that only read with COMMIT instead of ROLLBACK, so that
+    psycopg keeps the statements it has prepared.
+
+    psycopg 3 prepares a statement on the server after its fifth run on a connection, which
+    then skips parsing (and, with generic plans, planning). But psycopg forgets every
+    prepared statement on ROLLBACK (the transaction might have dropped what they refer
+    to), and every request ended with one: Flask-SQLAlchemy closes the session after the
+    request, which rolls back. So no statement was ever prepared. For a transaction that
+    wrote nothing, COMMIT and ROLLBACK do the same thing; a transaction that ran anything
+    but a read (a write, DDL, a SET, a savepoint, a CTE that writes) still ends with a real
+    ROLLBACK. Without psycopg (SQLite) this does nothing.
+    """
+    if engine.dialect.driver != "psycopg":
+        return
 
     @event.listens_for(engine, "before_cursor_execute")
     def note_writes(conn: Connection, cursor, statement: str, *args) -> None:

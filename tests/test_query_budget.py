@@ -82,9 +82,9 @@ def test_poll_and_500_voted_replies_add_at_most_two_queries(client, make, login,
 
 # A topic page, statement by statement. Visitor: the topic (forum, last and accepted post
 # joined, whether it has a poll), its posts (authors joined), and its poll only when it
-# has one; the opening post's pings and the suggested
-# topics are kept fragments (pagecache.kept_fragment), so a page seen before by anyone of
-# the viewer's scope costs no query for them. A member adds themselves (with the header's
+# has one; the opening post's pings and the suggested topics are kept fragments
+# (pagecache.kept_fragment), so a page seen before by anyone of the viewer's scope costs
+# no query for them. A member adds themselves (with the header's
 # facts), their follow state and read mark, and, when anyone found a post on the page
 # helpful, their own helpful marks. A page seen before writes nothing; reading further is
 # one upsert of the read mark and one UPDATE of the notifications about the posts shown.

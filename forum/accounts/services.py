@@ -259,26 +259,15 @@ def load_session_user(session_id: str) -> User | None:
     return row[0]
 
 
-_SESSION_STATEMENT: tuple[tuple[str, ...], Any] | None = None
-
-
 def _session_statement() -> tuple[tuple[str, ...], Any]:
-    """The member + session record + session facts query, built once per process with bound
-    parameters: building ten subqueries afresh cost ~1.8 ms of CPU on every member request
-    (issue 15). Built again if a fact was registered since (facts register at import)."""
-    global _SESSION_STATEMENT
-    names = tuple(SESSION_FACTS)
-    if _SESSION_STATEMENT is None or _SESSION_STATEMENT[0] != names:
-        user_id = bindparam("session_user_id", type_=Integer)
-        record_id = bindparam("session_record_id", type_=String)
-        statement = (
-            select(User, MemberSession.last_seen_at,
-                   *(SESSION_FACTS[name](user_id).label(name) for name in names))
-            .join(MemberSession, (MemberSession.user_id == User.id)
-                  & (MemberSession.id == record_id) & MemberSession.ended_at.is_(None))
-            .where(User.id == user_id))
-        _SESSION_STATEMENT = (names, statement)
-    return _SESSION_STATEMENT
+    """The member + session record + session facts query (SESSION_FACTS.statement)."""
+    user_id = bindparam("session_user_id", type_=Integer)
+    return SESSION_FACTS.statement(user_id, lambda *facts: (
+        select(User, MemberSession.last_seen_at, *facts)
+        .join(MemberSession, (MemberSession.user_id == User.id)
+              & (MemberSession.id == bindparam("session_record_id", type_=String))
+              & MemberSession.ended_at.is_(None))
+        .where(User.id == user_id)))
 
 
 def session_facts() -> dict[str, Any]:

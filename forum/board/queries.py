@@ -92,22 +92,14 @@ TOPIC_FACTS = Facts()
 topic_fact = TOPIC_FACTS.register
 
 
-_TOPIC_STATEMENT: list[tuple[tuple[str, ...], Any]] = []
-
-
 def _topic_statement() -> tuple[tuple[str, ...], Any]:
-    """The topic page's topic statement with the facts, built once per process with a bound
-    parameter (again if a fact was registered since: facts register at import)."""
-    names = tuple(TOPIC_FACTS)
-    if not _TOPIC_STATEMENT or _TOPIC_STATEMENT[0][0] != names:
-        statement = (
-            select(Topic, *(TOPIC_FACTS[name](Topic.id).label(name) for name in names))
-            .where(Topic.id == bindparam("topic_id", type_=Integer))
-            .options(joinedload(Topic.forum).joinedload(Forum.category),
-                     joinedload(Topic.last_post).joinedload(Post.author),
-                     joinedload(Topic.accepted_post).joinedload(Post.author)))
-        _TOPIC_STATEMENT[:] = [(names, statement)]
-    return _TOPIC_STATEMENT[0]
+    """The topic page's topic statement with the facts (TOPIC_FACTS.statement)."""
+    return TOPIC_FACTS.statement(Topic.id, lambda *facts: (
+        select(Topic, *facts)
+        .where(Topic.id == bindparam("topic_id", type_=Integer))
+        .options(joinedload(Topic.forum).joinedload(Forum.category),
+                 joinedload(Topic.last_post).joinedload(Post.author),
+                 joinedload(Topic.accepted_post).joinedload(Post.author))))
 
 
 def topic(topic_id: int) -> Topic | None:

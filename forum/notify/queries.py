@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from functools import cache
 
 from sqlalchemy import DateTime, Integer, and_, bindparam, exists, func, literal, select
 from sqlalchemy.orm import aliased, contains_eager
@@ -100,26 +100,20 @@ def unread_topic_ids(user, topic_ids) -> set[int]:
                                                          _unread_clause(user))))
 
 
-_UNREAD_FORUMS: dict[tuple[bool, bool], Any] = {}
-
-
+@cache
 def _unread_forums_statement(all_forums: bool, some_readable: bool):
     """unread_forum_ids' statement, built once per process for each shape a scope gives
     (every forum; the open ones; the open ones plus some), with bound parameters: building
     it was half of the home page's CPU for a member (issue 15)."""
-    statement = _UNREAD_FORUMS.get((all_forums, some_readable))
-    if statement is None:
-        readable = bindparam("readable", expanding=True, type_=Integer) if some_readable \
-            else None
-        has_unread = exists().where(
-            Topic.forum_id == Forum.id,
-            Topic.visible_to(ViewerScope(all_forums=all_forums),
-                             now=bindparam("now", type_=DateTime), readable=readable),
-            _unread_clause(None, user_id=bindparam("user_id", type_=Integer),
-                           joined=bindparam("joined", type_=DateTime))).correlate(Forum)
-        statement = _UNREAD_FORUMS[(all_forums, some_readable)] = select(Forum.id).where(
-            Forum.id.in_(bindparam("forum_ids", expanding=True, type_=Integer)), has_unread)
-    return statement
+    readable = bindparam("readable", expanding=True, type_=Integer) if some_readable else None
+    has_unread = exists().where(
+        Topic.forum_id == Forum.id,
+        Topic.visible_to(ViewerScope(all_forums=all_forums),
+                         now=bindparam("now", type_=DateTime), readable=readable),
+        _unread_clause(None, user_id=bindparam("user_id", type_=Integer),
+                       joined=bindparam("joined", type_=DateTime))).correlate(Forum)
+    return select(Forum.id).where(
+        Forum.id.in_(bindparam("forum_ids", expanding=True, type_=Integer)), has_unread)
 
 
 def unread_forum_ids(user, forum_ids) -> set[int]:
@@ -150,24 +144,20 @@ def followed(user: User, limit: int = 100) -> tuple[list[Topic], list[Forum]]:
     return topics, forums
 
 
-_FORUM_STATE: list[Any] = []
-
-
+@cache
 def _forum_state_statement():
     """forum_state's statement, built once per process with bound parameters (building the
     unread clause's three subqueries was a fifth of a member's forum page, issue 15)."""
-    if not _FORUM_STATE:
-        user_id = bindparam("user_id", type_=Integer)
-        following = (select(Subscription.active).where(Subscription.user_id == user_id,
-                                                       Subscription.forum_id == bindparam(
-                                                           "forum_id", type_=Integer))
-                     .scalar_subquery())
-        one_row = select(literal(1).label("one")).subquery()
-        _FORUM_STATE.append(select(following, Topic.id).select_from(one_row).outerjoin(
-            Topic, and_(Topic.id.in_(bindparam("topic_ids", expanding=True, type_=Integer)),
-                        _unread_clause(None, user_id=user_id,
-                                       joined=bindparam("joined", type_=DateTime)))))
-    return _FORUM_STATE[0]
+    user_id = bindparam("user_id", type_=Integer)
+    following = (select(Subscription.active)
+                 .where(Subscription.user_id == user_id,
+                        Subscription.forum_id == bindparam("forum_id", type_=Integer))
+                 .scalar_subquery())
+    one_row = select(literal(1).label("one")).subquery()
+    return select(following, Topic.id).select_from(one_row).outerjoin(
+        Topic, and_(Topic.id.in_(bindparam("topic_ids", expanding=True, type_=Integer)),
+                    _unread_clause(None, user_id=user_id,
+                                   joined=bindparam("joined", type_=DateTime))))
 
 
 def forum_state(user, forum: Forum, topic_ids) -> tuple[bool | None, set[int]]:
