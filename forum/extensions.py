@@ -52,26 +52,52 @@ def _reads_only(statement: str) -> bool:
     return statement.startswith("WITH ") and _WRITES.search(statement) is None
 
 
+# A statement whose best plan depends on its values (which member, how skewed their posts
+# are) runs unprepared, so PostgreSQL plans it for the values it is given each time:
+# `select(...).execution_options(**PLAN_FOR_VALUES)`. bench/plans.py finds them.
+PLAN_FOR_VALUES = {"plan_for_values": True}
+
+
 def plan_each_statement(engine: Engine) -> None:
-    """PostgreSQL: every connection plans a prepared statement for its own values and starts
-    no parallel workers. After five runs of a prepared statement PostgreSQL may switch to
-    one generic plan, and for a member's profile counts the generic plan took 9-14 ms
-    against 0.04-0.5 ms (bench/plans.py audits the pages). Starting two parallel workers
-    took 5 ms for a count that read nothing (a misestimate), and with a few cores the
-    other requests need them more. Behind PgBouncer nothing is prepared and a session's
-    SET would stay on a shared server connection: there the role carries the setting
-    (docs/scaling.md). Without psycopg (SQLite) this does nothing."""
+    """PostgreSQL: prepared statements keep PostgreSQL's own choice of plan, but no JIT
+    and no parallel workers; a statement marked PLAN_FOR_VALUES is not prepared.
+
+    After five runs of a prepared statement PostgreSQL may switch to one generic plan,
+    which saves planning each time (1-3 ms of the database's CPU per page statement). Of
+    the 258 statements bench/plans.py runs both ways (the load run's pages, home tabs,
+    feeds, the directory, moderation and admin pages), the generic plan is slower only
+    for the counts of a member's posts in forums the viewer may not read (profile,
+    directory: from 1 ms to 15-90 ms for the most prolific members), which are marked.
+    JIT is off: a generic plan's cost estimate with an unknown LIMIT crossed
+    jit_above_cost and the unread list spent 75 ms compiling a 2 ms query. Starting two
+    parallel workers took 5 ms for a count that read nothing (a misestimate), and with a
+    few cores the other requests need them more. Behind PgBouncer nothing is prepared
+    and a session's SET would stay on a shared server connection: there the role
+    carries the settings (docs/scaling.md). Without psycopg (SQLite) this does nothing."""
     if engine.dialect.driver != "psycopg":
         return
 
     @event.listens_for(engine, "connect")
     def set_planning(dbapi_connection, connection_record) -> None:
-        if dbapi_connection.prepare_threshold is None:
+        threshold = dbapi_connection.prepare_threshold
+        connection_record.info["prepare_threshold"] = threshold
+        if threshold is None:
             return
         with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET plan_cache_mode = force_custom_plan")
+            cursor.execute("SET jit = off")
             cursor.execute("SET max_parallel_workers_per_gather = 0")
         dbapi_connection.commit()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def prepare_unless_planned_for_values(conn: Connection, cursor, statement, parameters,
+                                          context, executemany) -> None:
+        threshold = conn.info.get("prepare_threshold")
+        if threshold is None:
+            return
+        if context is not None and context.execution_options.get("plan_for_values"):
+            threshold = None
+        if cursor.connection.prepare_threshold != threshold:
+            cursor.connection.prepare_threshold = threshold
 
 
 def end_reads_with_commit(engine: Engine) -> None:

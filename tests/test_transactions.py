@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import insert, select, text
 
 from forum.board.models import Forum
-from forum.extensions import db
+from forum.extensions import PLAN_FOR_VALUES, db
 
 
 def _postgresql_only():
@@ -87,17 +87,56 @@ def test_a_failed_read_is_rolled_back_and_the_connection_serves_again(app, make)
             db.session.remove()
 
 
-def test_app_connections_plan_each_statement_for_its_values_without_parallel_workers(app):
-    """A prepared statement keeps being planned for its own values (a generic plan took
-    14 ms for a member's profile counts, 0.04 ms planned for the member), and no page
-    statement starts parallel workers (5 ms to start two for a count that read nothing)."""
+def test_app_connections_start_no_jit_and_no_parallel_workers(app):
+    """PostgreSQL chooses between a generic and a custom plan itself, but JIT is off (a
+    generic plan's estimate with an unknown LIMIT crossed jit_above_cost: 75 ms compiling a
+    2 ms query) and no page statement starts parallel workers (5 ms to start two for a
+    count that read nothing)."""
     with app.app_context():
         _postgresql_only()
         settings = {name: db.session.execute(text(f"SHOW {name}")).scalar()
-                    for name in ("plan_cache_mode", "max_parallel_workers_per_gather")}
+                    for name in ("plan_cache_mode", "jit", "max_parallel_workers_per_gather")}
         db.session.remove()
-    assert settings == {"plan_cache_mode": "force_custom_plan",
+    assert settings == {"plan_cache_mode": "auto", "jit": "off",
                         "max_parallel_workers_per_gather": "0"}
+
+
+def test_a_statement_planned_for_its_values_is_never_prepared(app, make):
+    """PLAN_FOR_VALUES (the counts of a member's posts out of the viewer's sight, whose
+    generic plan read all of a prolific member's posts): run unprepared however often, so
+    PostgreSQL plans it for each member; the statements after it are prepared as before."""
+    make.forum(title="Counted")
+    marked = select(Forum.slug).where(Forum.position >= 0).execution_options(
+        **PLAN_FOR_VALUES)
+    ordinary = select(Forum.title)
+    prepared = text("SELECT statement FROM pg_prepared_statements")
+    with app.app_context():
+        _postgresql_only()
+        with db.engine.connect() as conn:
+            for _ in range(8):
+                assert conn.execute(marked).scalars().all() == ["counted"]
+                assert conn.execute(ordinary).scalars().all() == ["Counted"]
+            statements = conn.execute(prepared).scalars().all()
+            conn.rollback()
+    assert any(s.startswith("SELECT forums.title \nFROM forums") and "WHERE" not in s
+               for s in statements), statements
+    assert not any("forums.position >=" in s for s in statements), statements
+
+
+def test_a_profiles_out_of_sight_counts_are_planned_for_each_member(app, client, make):
+    """The profile counts what of a member's posts the viewer may not read: that statement
+    runs unprepared, on however warm a connection, while the page's others are prepared."""
+    with app.app_context():
+        _postgresql_only()
+    author = make.user("Prolific Writer")
+    make.topic(author=author, title="Counted once", replies=1)
+    with app.app_context():
+        connections = max(db.engine.pool.checkedin(), 1)
+    for _ in range(6 * connections + 6):
+        assert client.get("/u/Prolific Writer").status_code == 200
+    assert all(count == 0 for count in _prepared_on_each_connection(
+        app, "SELECT (SELECT count(topics.id)"))
+    assert any(count >= 1 for count in _prepared_on_each_connection(app, "SELECT "))
 
 
 def test_behind_pgbouncer_connections_set_nothing_of_their_own(app, other_app):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from .. import clock
 from ..accounts.models import User
 from ..dbutil import Facts
-from ..extensions import db
+from ..extensions import PLAN_FOR_VALUES, db
 from .models import (Approval, Category, Forum, Pin, Post, PostRevision, PostState, Topic,
                      TopicKind)
 
@@ -222,7 +222,7 @@ def posts_out_of_sight(user_ids, scope) -> dict[int, int]:
                # as counted_out_of_sight: published topics started, visible replies
                ((Post.position == 1) & Topic.published())
                | ((Post.position > 1) & Post.hidden_at.is_(None)))
-        .group_by(Post.author_id))
+        .group_by(Post.author_id).execution_options(**PLAN_FOR_VALUES))
     return {author_id: count for author_id, count in rows}
 
 
@@ -260,7 +260,9 @@ def _out_of_sight_statement(some_readable: bool):
         replies = select(func.count(Post.id)).join(Topic, Topic.id == Post.topic_id).where(
             Post.author_id == author, Post.position > 1, Post.hidden_at.is_(None),
             closed).scalar_subquery()
-        statement = _OUT_OF_SIGHT[some_readable] = select(topics, replies)
+        # a generic plan reads all of a prolific member's posts first (15-90 ms)
+        statement = _OUT_OF_SIGHT[some_readable] = select(topics, replies).execution_options(
+            **PLAN_FOR_VALUES)
     return statement
 
 
