@@ -17,6 +17,10 @@ from forum.extensions import db
 from forum.search.schema import include_object
 
 
+# SQLite's reflection skips indexes on expressions (the feeds' ix_topics_published), and so
+# Alembic does not compare them there; the PostgreSQL pass does.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as conn:
         # As env.py does: the search index's FTS5 tables are not models.

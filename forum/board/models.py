@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (JSON, Column, ForeignKey, Index, SmallInteger, String, Table, Text,
-                        UniqueConstraint, false, select, true)
+                        UniqueConstraint, false, func, select, true)
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from .. import clock
@@ -122,6 +122,9 @@ class Topic(db.Model):
         Index("ix_topics_latest", "last_post_at", "id"),
         Index("ix_topics_kind", "kind", "created_at"),  # /articles and /library by kind
         Index("ix_topics_author", "author_id", "created_at"),
+        # the Top tab: of all time in this order; of a period, the period's topics
+        Index("ix_topics_top", "reply_count", "view_count", "id"),
+        Index("ix_topics_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -218,6 +221,10 @@ class Topic(db.Model):
 
     def page_count(self, per_page: int) -> int:
         return page_count(self.post_count, per_page)
+
+
+# Feeds list topics by when they became public (feeds.queries.published_at).
+Index("ix_topics_published", func.coalesce(Topic.publish_at, Topic.created_at), Topic.id)
 
 
 class PostState:

@@ -290,11 +290,20 @@ def topic_listing(where, order, page: int, per_page: int) -> tuple[list[Topic], 
     forum, starter and last post's author joined, and whether a next page exists: one query
     (per_page + 1 rows read, no count of everything)."""
     rows = list(db.session.scalars(
-        select(Topic).where(where).order_by(*order)
+        page_first(select(Topic).where(where), order, per_page + 1, (page - 1) * per_page)
         .options(joinedload(Topic.forum), joinedload(Topic.author),
-                 joinedload(Topic.last_post).joinedload(Post.author))
-        .limit(per_page + 1).offset((page - 1) * per_page)))
+                 joinedload(Topic.last_post).joinedload(Post.author))))
     return rows[:per_page], len(rows) > per_page
+
+
+def page_first(query, order, limit: int, offset: int = 0):
+    """`query` (a select of Topic) ordered and cut to one page, written so that the page's
+    topic ids are found first and only those rows are joined to what the caller eager-loads:
+    with the joins in the same SELECT, PostgreSQL joined every matching topic to its forum,
+    author and post before sorting (/top?period=all: 2 s at 100,000 topics)."""
+    ids = query.with_only_columns(Topic.id).order_by(*order).limit(limit).offset(offset)
+    page = ids.subquery("page")
+    return (select(Topic).join(page, page.c.id == Topic.id).order_by(*order))
 
 
 LATEST_ORDER = (Topic.last_post_at.desc(), Topic.id.desc())

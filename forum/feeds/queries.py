@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..board.models import Forum, Post, Tag, Topic, TopicKind, topic_tags
+from ..board.queries import page_first
 from ..extensions import db
 
 LIMIT = 20
@@ -27,7 +28,7 @@ def topics(*, forum: Forum | None = None, kind: TopicKind | None = None,
         query = query.where(Topic.id.in_(
             select(topic_tags.c.topic_id).where(topic_tags.c.tag_id == tag.id)))
     return list(db.session.scalars(
-        query.order_by(published_at().desc(), Topic.id.desc()).limit(limit)
+        page_first(query, (published_at().desc(), Topic.id.desc()), limit)
         .options(joinedload(Topic.author), joinedload(Topic.first_post),
                  joinedload(Topic.forum))))
 
