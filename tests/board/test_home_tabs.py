@@ -167,7 +167,7 @@ def test_listings_find_the_pages_topics_before_joining_what_they_show(client, ma
     listing = [s for s in counter.statements
                if s.startswith("SELECT topics.id, topics.forum_id") and "LIMIT" in s]
     assert len(listing) == 1, counter.statements
-    page = re.search(r"\(SELECT topics\.id(?: AS id)?\s+FROM topics.*?LIMIT [^)]*\) AS page",
+    page = re.search(r"\(SELECT topics\.id(?: AS id)?\s+FROM topics.*?LIMIT .*?\) AS page",
                      listing[0], re.S)
     assert page is not None, listing[0]
     assert "JOIN" not in page.group(0)
