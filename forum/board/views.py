@@ -64,27 +64,46 @@ TOP_PERIOD_NAMES = {"day": "today", "week": "this week", "month": "this month",
                     "year": "this year", "all": "of all time"}
 
 
-def _listing(tab: str, topics: list, more: bool, page: int, **extra):
-    unread = notify_queries.unread_topic_ids(current_user, [t.id for t in topics])
-    return render_template("board/listing.html", tab=tab, topics=topics, more=more,
-                           page=page, unread=unread, **extra)
+MORE_MARK = "<!--more-->"
+
+
+def _listing(tab: str, page: int, load, shared: bool = True, **extra):
+    """A home tab's page. Latest and Top list the same topics to every viewer of one scope:
+    the rows are kept (a fragment, shared in Redis, dropped by any write that changes a
+    listing) and looked up before the topics are loaded, so a kept page costs only the
+    member's "Unread" badges (issue 15; the rows were two thirds of the page's time). The
+    Unread tab is each member's own and is rendered every time. `load()` gives (topics,
+    whether a next page exists)."""
+    scope = viewer_scope(current_user)
+    kept = pagecache.KeptFragment(
+        f"home-{tab}:{extra.get('period', '')}:{page}:{scope.key}",
+        [pagecache.SITE, pagecache.LISTS]) if shared else None
+    rows = kept.html if kept is not None else None
+    if rows is None:
+        topics, more = load()
+        rows = render_template("board/_listing_topics.html", topics=topics, more=more)
+        if kept is not None:
+            rows = kept.keep(rows)
+    unread = notify_queries.unread_topic_ids(
+        current_user, [int(found) for found in UNREAD_MARK.findall(rows)])
+    return render_template("board/listing.html", tab=tab, page=page, more=MORE_MARK in rows,
+                           listing=Markup(mark_unread(rows.replace(MORE_MARK, ""), unread)),
+                           has_topics="topic-item" in rows, **extra)
 
 
 @bp.get("/latest")
 def latest():
     page = page_arg()
-    topics, more = queries.latest_topics(viewer_scope(current_user), page,
-                                         current_app.config["TOPICS_PER_PAGE"])
-    return _listing("latest", topics, more, page)
+    return _listing("latest", page, lambda: queries.latest_topics(
+        viewer_scope(current_user), page, current_app.config["TOPICS_PER_PAGE"]))
 
 
 @bp.get("/unread")
 @login_required
 def unread():
     page = page_arg()
-    topics, more = notify_queries.unread_topics(current_user, page,
-                                                current_app.config["TOPICS_PER_PAGE"])
-    return _listing("unread", topics, more, page)
+    return _listing("unread", page, lambda: notify_queries.unread_topics(
+        current_user, page, current_app.config["TOPICS_PER_PAGE"]), shared=False)
 
 
 @bp.get("/top")
@@ -93,9 +112,9 @@ def top():
     if period not in queries.TOP_PERIODS:
         period = "week"
     page = page_arg()
-    topics, more = queries.top_topics(viewer_scope(current_user), period, page,
-                                      current_app.config["TOPICS_PER_PAGE"])
-    return _listing("top", topics, more, page, period=period, periods=TOP_PERIOD_NAMES)
+    return _listing("top", page, lambda: queries.top_topics(
+        viewer_scope(current_user), period, page, current_app.config["TOPICS_PER_PAGE"]),
+        period=period, periods=TOP_PERIOD_NAMES)
 
 
 @bp.get("/f/<slug>")
