@@ -48,8 +48,9 @@ def test_a_new_topic_or_reply_shows_in_latest_at_once(app, client, make, login, 
     assert "1 reply" in page
 
 
-def test_next_page_link_and_unread_tab_are_each_members(app, make, login, rendered):
-    app.config["TOPICS_PER_PAGE"] = 2
+def test_next_page_link_and_unread_tab_are_each_members(app, make, login, rendered,
+                                                      monkeypatch):
+    monkeypatch.setitem(app.config, "TOPICS_PER_PAGE", 2)
     for n in range(3):
         make.topic(title=f"Topic number {n}")
     member = login(make.user(), client=app.test_client())
