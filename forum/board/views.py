@@ -12,10 +12,12 @@ from ..errors import keeps_input
 from ..handlers import act, complete, preview_or_save
 from ..uploads import services as upload_services
 from ..uploads import views as uploads
+from ..writing import queries as writing_queries
 from ..writing import services as writing
 from ..notify import queries as notify_queries
 from ..notify import reading as notify_reading
 from ..permissions import TopicAbilities, can, require, viewer_scope
+from ..templating import page_csrf_token
 from ..pings import queries as ping_queries
 from ..urls import page_arg, page_count, post_url, topic_url
 from ..polls import queries as poll_queries
@@ -205,7 +207,28 @@ def topic(topic_id: int, slug: str | None = None):
                            if poll and can(current_user, "vote_poll", poll) else None,
                            views=topic.view_count + waiting_views,
                            suggested=Markup(suggested),
-                           form=ReplyForm(formdata=None) if abilities.reply else None)
+                           **(reply_form(topic) if abilities.reply else {"form": None}))
+
+
+CSRF_MARK = "<!--csrf-->"
+
+
+def reply_form(topic) -> dict:
+    """The reply form under a topic (`reply_form`, and the form as `form` for the page's
+    error summary). A member with no kept draft gets the form every such member gets, but
+    for the session's CSRF token: kept per topic with a marker for the token, as rendering
+    the composer was a tenth of a topic page (issue 15). A member with drafts gets it
+    rendered, with their unsent text put back."""
+    form = ReplyForm(formdata=None)
+
+    def render() -> str:
+        return render_template("board/_reply_form.html", topic=topic, form=form)
+    if writing_queries.may_have_drafts():
+        return {"form": form, "reply_form": Markup(render())}
+    token = page_csrf_token()
+    html = pagecache.kept_fragment(f"reply-form:{topic.id}", [pagecache.SITE],
+                                   lambda: render().replace(token, CSRF_MARK))
+    return {"form": form, "reply_form": Markup(html.replace(CSRF_MARK, token))}
 
 
 @bp.get("/p/<id:post_id>")

@@ -17,8 +17,14 @@ def _drafts_with_the_member(user_id: int):
     return select(func.count(Draft.id)).where(Draft.user_id == user_id).scalar_subquery()
 
 
+def may_have_drafts() -> bool:
+    """False when the logged-in member has no kept draft at all (the session's facts count
+    them, so asking costs no query)."""
+    return session_facts().get("draft_count", 1) != 0
+
+
 def draft(user_id: int, key: str) -> Draft | None:
-    if session_facts().get("draft_count", 1) == 0:
+    if not may_have_drafts():
         return None
     return db.session.scalar(select(Draft).where(Draft.user_id == user_id, Draft.key == key))
 

@@ -1,0 +1,59 @@
+"""The reply form under a topic is kept per topic for members with no draft, with each
+session's own CSRF token put in (board.views.reply_form); a member with a draft gets their
+text back in a form rendered for them."""
+from __future__ import annotations
+
+import re
+
+from forum import create_app
+from forum.config import TestConfig
+from forum.extensions import db
+from tests.conftest import config_dict
+from tests.test_csrf import _log_in, _token
+
+
+def test_members_share_the_form_each_with_their_own_token_that_posts(app, make, rendered):
+    protected = create_app({**config_dict(TestConfig), "WTF_CSRF_ENABLED": True,
+                            "POST_LIST_CACHE_LOCAL": True,
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    try:
+        topic = make.topic(title="Shared counters")
+        url = f"/t/{topic.id}-{topic.slug}"
+        first, second = protected.test_client(), protected.test_client()
+        _log_in(first, make.user())
+        _log_in(second, make.user())
+        pages = [first.get(url).text, second.get(url).text]
+        forms = [re.search(r'<form method="post" action="/t/\d+/reply".*?</form>', page,
+                           re.S).group(0) for page in pages]
+        tokens = [_token(form) for form in forms]
+        assert tokens[0] != tokens[1] and "<!--csrf-->" not in pages[0] + pages[1]
+        assert forms[0].replace(tokens[0], "") == forms[1].replace(tokens[1], "")
+        answer = second.post(f"/t/{topic.id}/reply", data={
+            "body": "Posted with the token of my own page.", "csrf_token": tokens[1]})
+        assert answer.status_code == 302
+    finally:
+        with protected.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_the_form_is_rendered_once_for_members_without_drafts(app, make, login, rendered):
+    topic = make.topic(title="Counted forms")
+    url = f"/t/{topic.id}-{topic.slug}"
+    for _ in range(2):
+        login(make.user(), client=app.test_client()).get(url)
+    assert rendered.count("board/_reply_form.html") == 1
+
+
+def test_a_member_with_a_draft_gets_their_text_back(app, make, login, rendered):
+    topic = make.topic(title="Drafted replies")
+    url = f"/t/{topic.id}-{topic.slug}"
+    login(make.user(), client=app.test_client()).get(url)  # keeps the form
+    writer = login(make.user(), client=app.test_client())
+    assert writer.post("/drafts", data={"key": f"reply:{topic.id}",
+                                        "body": "Half a reply"}).status_code == 200
+    page = writer.get(url).text
+    assert "Half a reply</textarea>" in page and "We kept the text" in page
+    assert rendered.count("board/_reply_form.html") == 2
+    other = login(make.user(), client=app.test_client()).get(url).text
+    assert "Half a reply" not in other and "We kept the text" not in other
