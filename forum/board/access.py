@@ -10,7 +10,7 @@ from .models import Post, Topic
 
 
 def visible_topic(topic_id: int) -> Topic:
-    topic = queries.topic(topic_id)
+    topic = queries.topic(topic_id, current_user.id if current_user.is_authenticated else None)
     if topic is None:
         abort(404)
     require(current_user, "view_topic", topic)

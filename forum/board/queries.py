@@ -85,11 +85,13 @@ def global_pins(forum: Forum, scope=None) -> list[Topic]:
 
 
 # Facts other features keep about a topic that its page needs before asking them (has it a
-# poll?), registered by the features that own them: name -> fn(topic id column) giving a
-# scalar subquery. They are loaded with the topic, in the same statement, and read with
+# poll? does this member follow it?), registered by the features that own them: name ->
+# fn(topic id column) giving a scalar subquery, which may use TOPIC_VIEWER (the viewer's
+# id, 0 for visitors). They are loaded with the topic, in the same statement, and read with
 # topic_facts(); so a feature is asked for its part only when there is one (issue 15).
 TOPIC_FACTS = Facts()
 topic_fact = TOPIC_FACTS.register
+TOPIC_VIEWER = bindparam("viewer_id", type_=Integer)
 
 
 def _topic_statement() -> tuple[tuple[str, ...], Any]:
@@ -102,21 +104,26 @@ def _topic_statement() -> tuple[tuple[str, ...], Any]:
                  joinedload(Topic.accepted_post).joinedload(Post.author))))
 
 
-def topic(topic_id: int) -> Topic | None:
-    """A topic with its forum, category, last and accepted posts, and its facts."""
+def topic(topic_id: int, viewer_id: int | None = None) -> Topic | None:
+    """A topic with its forum, category, last and accepted posts, and its facts (those about
+    a viewer for `viewer_id`)."""
     names, statement = _topic_statement()
-    row = db.session.execute(statement, {"topic_id": topic_id}).first()
+    row = db.session.execute(statement, {"topic_id": topic_id,
+                                         "viewer_id": viewer_id or 0}).first()
     if row is None:
         return None
     found = row[0]
-    found.loaded_facts = dict(zip(names, row[1:]))
+    found.loaded_facts = dict(zip(names, row[1:]), viewer_id=viewer_id)
     return found
 
 
-def topic_facts(topic: Topic) -> dict[str, Any]:
-    """The facts loaded with this topic by topic() ({} if it was loaded otherwise: then a
-    feature asks as if each fact were true)."""
-    return getattr(topic, "loaded_facts", {})
+def topic_facts(topic: Topic, viewer_id: int | None = None) -> dict[str, Any]:
+    """The facts loaded with this topic by topic() ({} if it was loaded otherwise, or, given
+    a `viewer_id`, for another viewer: then a feature asks as if each fact were true)."""
+    facts = getattr(topic, "loaded_facts", {})
+    if viewer_id is not None and facts.get("viewer_id") != viewer_id:
+        return {}
+    return facts
 
 
 # What a topic page shows of each post's author and editor; the rest of a member's row
