@@ -93,6 +93,9 @@ class MemoryStore:
                 return entry, versions
         return None, versions
 
+    def fetch_many(self, wanted: list[tuple[str, list[str]]]):
+        return [self.fetch(key, scopes) for key, scopes in wanted]
+
     def store(self, key: str, entry: Entry, seconds: int) -> None:
         kept = self._kept(key)
         with self._lock:
@@ -133,7 +136,20 @@ class RedisStore:
 
     def fetch(self, key: str, scopes: list[str]) -> tuple[Entry | None, tuple[int, ...]]:
         raw, *numbers = self.client.mget([self._page(key)] + [self._version(s) for s in scopes])
-        versions = tuple(int(n or 0) for n in numbers)
+        return self._entry(raw, tuple(int(n or 0) for n in numbers))
+
+    def fetch_many(self, wanted: list[tuple[str, list[str]]]):
+        """fetch() for several keys in one MGET: the entries, then each scope's version
+        once."""
+        scopes = sorted({scope for _, needed in wanted for scope in needed})
+        raw = self.client.mget([self._page(key) for key, _ in wanted]
+                               + [self._version(scope) for scope in scopes])
+        version = dict(zip(scopes, (int(n or 0) for n in raw[len(wanted):])))
+        return [self._entry(raw[i], tuple(version[scope] for scope in needed))
+                for i, (_, needed) in enumerate(wanted)]
+
+    @staticmethod
+    def _entry(raw: bytes | None, versions: tuple[int, ...]):
         if raw is None:
             return None, versions
         head, _, body = raw.partition(b"\n")
@@ -277,9 +293,11 @@ class KeptFragment:
     fresh render under the versions read at the look-up. A page can so decide what to load
     by whether the copy is there (the topic page loads only its posts' facts then)."""
 
-    def __init__(self, key: str, scopes: list[str]) -> None:
+    def __init__(self, key: str, scopes: list[str], look_up: bool = True) -> None:
         self.html: str | None = None
         self._key: str | None = None
+        self._full_key: str | None = None
+        self._scopes = scopes
         self._versions: tuple[int, ...] = ()
         if not fragments_enabled():
             return
@@ -288,16 +306,19 @@ class KeptFragment:
         # of POST_LIST_CACHE_SECONDS on the forum's clock (which tests move). Times are
         # shown in the viewer's zone: a copy serves only viewers of the same zone.
         self._seconds = current_app.config["POST_LIST_CACHE_SECONDS"]
-        key = (f"{FRAGMENT}{key}:{_viewer_zone_name()}:"
-               f"{int(clock.now().timestamp()) // self._seconds}")
-        try:
-            entry, self._versions = store().fetch(key, scopes)
-        except redis.RedisError:
-            current_app.logger.warning("Fragment cache (Redis) unavailable; rendering afresh.")
-            return
-        self._key = key
+        self._full_key = (f"{FRAGMENT}{key}:{_viewer_zone_name()}:"
+                          f"{int(clock.now().timestamp()) // self._seconds}")
+        if look_up:
+            _look_up([self])
+
+    def _found(self, entry: Entry | None, versions: tuple[int, ...]) -> None:
+        self._key, self._versions = self._full_key, versions
         if entry is not None:
             self.html = entry.body.decode()
+
+    def or_render(self, render: Callable[[], str]) -> str:
+        """The kept copy, or `render()` kept now."""
+        return self.html if self.html is not None else self.keep(render())
 
     def keep(self, html: str) -> str:
         """Store a render made after the look-up (versions read before it, so a write that
@@ -312,13 +333,34 @@ class KeptFragment:
         return html
 
 
+def _look_up(fragments: list[KeptFragment]) -> None:
+    wanted = [fragment for fragment in fragments if fragment._full_key is not None]
+    if not wanted:
+        return
+    try:
+        found = store().fetch_many([(f._full_key, f._scopes) for f in wanted])
+    except redis.RedisError:
+        current_app.logger.warning("Fragment cache (Redis) unavailable; rendering afresh.")
+        return
+    for fragment, (entry, versions) in zip(wanted, found):
+        fragment._found(entry, versions)
+
+
+def kept_fragments(wanted: dict[str, tuple[str, list[str]]]) -> dict[str, KeptFragment]:
+    """Several fragments a page needs ({name: (key, scopes)}), looked up in one round trip
+    to the store (one MGET with Redis; a topic page had four)."""
+    fragments = {name: KeptFragment(key, scopes, look_up=False)
+                 for name, (key, scopes) in wanted.items()}
+    _look_up(list(fragments.values()))
+    return fragments
+
+
 def kept_fragment(key: str, scopes: list[str], render: Callable[[], str]) -> str:
     """A piece of HTML that many viewers of a page share (members included; the caller's key
     says which viewers), kept in this module's store under the versions of `scopes` and for
     at most POST_LIST_CACHE_SECONDS (what no event drops, and relative dates, are at most that
     old). Rendered afresh when fragments are off or the store is away."""
-    kept = KeptFragment(key, scopes)
-    return kept.html if kept.html is not None else kept.keep(render())
+    return KeptFragment(key, scopes).or_render(render)
 
 
 # --- Invalidation: what each write changes --------------------------------------------------

@@ -211,3 +211,29 @@ def test_a_topic_page_shows_every_servers_views_asking_redis_once(servers, make,
     login(member, client=client)
     assert "4 views" in client.get(url).text
     assert calls == ["HINCRBY"], calls
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_a_members_topic_page_looks_up_every_kept_fragment_in_one_call(servers, make, login,
+                                                                       monkeypatch, number):
+    """The post list, what follows the opening post, the suggested topics and the reply
+    form come from one MGET (a page had one each); with the view, two calls to Redis."""
+    first, _ = servers
+    first.config["POST_LIST_CACHE_SECONDS"] = 30
+    first.config["POSTS_PER_PAGE"] = 5
+    topic = make.topic(replies=8)
+    make.topic(title="Another topic", forum=topic.forum)
+    url = f"/t/{topic.id}-{topic.slug}" + (f"?page={number}" if number > 1 else "")
+    client = first.test_client()
+    login(make.user(), client=client)
+    assert client.get(url).status_code == 200  # renders and keeps the fragments
+    calls = []
+    real = redis.Redis.execute_command
+
+    def counting(self, *args, **options):
+        calls.append(args[0])
+        return real(self, *args, **options)
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    page_text = client.get(url).text
+    assert "Another topic" in page_text and 'action="/t/' in page_text
+    assert calls == ["HINCRBY", "MGET"], calls

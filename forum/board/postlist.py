@@ -81,12 +81,13 @@ def _render(posts, topic, abilities) -> str:
                            abilities=abilities)
 
 
-def kept(topic, page: int, by_helpful: bool) -> pagecache.KeptFragment:
-    """The look-up of the list everyone sees for this page: its `html` is there when some
-    viewer rendered it since the topic last changed. The page loads its posts by that: only
-    their facts (queries.topic_post_facts) when it is."""
-    return pagecache.KeptFragment(f"postlist:{topic.id}:{page}:{int(by_helpful)}",
-                                  [pagecache.SITE, f"topic:{topic.id}"])
+def kept(topic, page: int, by_helpful: bool) -> tuple[str, list[str]]:
+    """The key and scopes of the list everyone sees for this page, for the page's look-up
+    (pagecache.kept_fragments): its `html` is there when some viewer rendered it since the
+    topic last changed. The page loads its posts by that: only their facts
+    (queries.topic_post_facts) when it is."""
+    return (f"postlist:{topic.id}:{page}:{int(by_helpful)}",
+            [pagecache.SITE, f"topic:{topic.id}"])
 
 
 def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Markup:

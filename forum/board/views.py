@@ -161,9 +161,21 @@ def topic(topic_id: int, slug: str | None = None):
         return redirect(topic_url(topic, min(page, pages)), 301)
     waiting_views = views.record(topic.id)
     by_helpful = request.args.get("sort") == "helpful"
-    # The list everyone sees is looked up first: when it is kept, the page needs only its
-    # posts' facts (board/postlist.py), not 25 Post objects with their authors.
-    kept_list = postlist.kept(topic, page, by_helpful)
+    scope = viewer_scope(current_user)
+    topic_scopes = [pagecache.SITE, f"topic:{topic.id}"]
+    # What the page may take from kept fragments is looked up first, in one round trip: the
+    # list everyone sees (when it is kept, the page needs only its posts' facts, not 25
+    # Post objects with their authors: board/postlist.py), what follows the opening post,
+    # the other topics of the forum for the viewer's scope, the reply form.
+    kept = pagecache.kept_fragments({
+        "posts": postlist.kept(topic, page, by_helpful),
+        "suggested": (f"suggested:{topic.id}:{scope.key}",
+                      [pagecache.SITE, f"forum:{topic.forum.slug}"]),
+        **({"after_opening": (f"after-opening:{topic.id}", topic_scopes)}
+           if page == 1 else {}),
+        **({"reply_form": (f"reply-form:{topic.id}", [pagecache.SITE])}
+           if current_user.is_authenticated else {})})
+    kept_list = kept["posts"]
 
     def load_posts():
         return queries.topic_posts(topic, page, per_page, by_helpful=by_helpful)
@@ -181,19 +193,17 @@ def topic(topic_id: int, slug: str | None = None):
     # The posts as everyone sees them (kept in the page cache's store), with this viewer's
     # controls added (board/postlist.py). What follows the opening post is the same for
     # everyone too (pings are public topics only): kept under the topic's version.
-    topic_scopes = [pagecache.SITE, f"topic:{topic.id}"]
-    posts_html = postlist.post_list(
-        topic, kept_list, posts, abilities, helpful,
-        pagecache.kept_fragment(
-            f"after-opening:{topic.id}", topic_scopes,
+    after_opening = ""
+    if opening:
+        after_opening = (kept.get("after_opening") or pagecache.KeptFragment(
+            f"after-opening:{topic.id}", topic_scopes)).or_render(
             lambda: render_template("board/_after_opening.html", topic=topic,
                                     extras=article_queries.topic_extras(topic),
                                     pings=ping_queries.pings(topic.id)))
-        if opening else "", load_posts)
-    scope = viewer_scope(current_user)
+    posts_html = postlist.post_list(topic, kept_list, posts, abilities, helpful,
+                                    after_opening, load_posts)
     # Other topics of the forum the viewer may read: the same for everyone of their scope.
-    suggested = pagecache.kept_fragment(
-        f"suggested:{topic.id}:{scope.key}", [pagecache.SITE, f"forum:{topic.forum.slug}"],
+    suggested = kept["suggested"].or_render(
         lambda: render_template("board/_suggested.html", topic=topic,
                                 suggested=queries.suggested_topics(topic, scope)))
     return render_template("board/topic.html", topic=topic, page=page, pages=pages,
@@ -207,27 +217,27 @@ def topic(topic_id: int, slug: str | None = None):
                            if poll and can(current_user, "vote_poll", poll) else None,
                            views=topic.view_count + waiting_views,
                            suggested=Markup(suggested),
-                           **(reply_form(topic) if abilities.reply else {"form": None}))
+                           **(reply_form(topic, kept.get("reply_form")) if abilities.reply
+                              else {"form": None}))
 
 
 CSRF_MARK = "<!--csrf-->"
 
 
-def reply_form(topic) -> dict:
+def reply_form(topic, kept: pagecache.KeptFragment | None) -> dict:
     """The reply form under a topic (`reply_form`, and the form as `form` for the page's
     error summary). A member with no kept draft gets the form every such member gets, but
-    for the session's CSRF token: kept per topic with a marker for the token, as rendering
-    the composer was a tenth of a topic page (issue 15). A member with drafts gets it
-    rendered, with their unsent text put back."""
+    for the session's CSRF token: kept per topic (`kept`, the page's look-up) with a marker
+    for the token, as rendering the composer was a tenth of a topic page (issue 15). A
+    member with drafts gets it rendered, with their unsent text put back."""
     form = ReplyForm(formdata=None)
 
     def render() -> str:
         return render_template("board/_reply_form.html", topic=topic, form=form)
-    if writing_queries.may_have_drafts():
+    if kept is None or writing_queries.may_have_drafts():
         return {"form": form, "reply_form": Markup(render())}
     token = page_csrf_token()
-    html = pagecache.kept_fragment(f"reply-form:{topic.id}", [pagecache.SITE],
-                                   lambda: render().replace(token, CSRF_MARK))
+    html = kept.or_render(lambda: render().replace(token, CSRF_MARK))
     return {"form": form, "reply_form": Markup(html.replace(CSRF_MARK, token))}
 
 
