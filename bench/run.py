@@ -106,6 +106,7 @@ def pages(database_url: str) -> list[tuple[str, str, bool]]:
     topic = f"/t/{big_id}-{big_slug}"
     return [
         ("index", "/", False),
+        ("latest", "/latest", False),
         ("forum page", f"/f/{forum_slug}", False),
         ("topic page 1 (big topic)", topic, False),
         ("topic last page (big topic)", f"{topic}?page={last}", False),
