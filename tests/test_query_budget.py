@@ -154,3 +154,19 @@ def test_a_members_helpful_marks_are_looked_up_only_where_a_post_was_found_helpf
         polls.set_helpful(db.session.get(User, viewer.id), db.session.get(Post, reply.id), True)
         db.session.commit()
     assert client.get(url).text.count('aria-pressed="true"') == 1
+
+
+# Another member's profile: the member by name, the counts of their posts the viewer may not
+# read, the groups shown (their recent activity is a kept fragment). A member adds themselves
+# and whether they block the person (asked once: the form's action and its button).
+PROFILE_PAGE = {"visitor": 3, "member": 5}
+
+
+@pytest.mark.parametrize("who", ["visitor", "member"])
+def test_profile_page_statements(client, make, login, count_queries, who):
+    author = make.user("Prolific Person")
+    make.topic(author=author, replies=2)
+    if who == "member":
+        login(make.user())
+    client.get("/u/Prolific Person")  # keeps the activity fragment
+    assert _queries(client, count_queries, "/u/Prolific Person") == PROFILE_PAGE[who]
