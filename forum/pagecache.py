@@ -363,6 +363,13 @@ def kept_fragment(key: str, scopes: list[str], render: Callable[[], str]) -> str
     return KeptFragment(key, scopes).or_render(render)
 
 
+def kept_number(key: str, scopes: list[str], count: Callable[[], int]) -> int:
+    """A number that pages of many viewers share (a listing's count, for its pages), kept as
+    a fragment is: counting 2,000 articles or 1,000 links took 4 ms of the database on
+    every request of their pages (issue 15)."""
+    return int(kept_fragment(f"number:{key}", scopes, lambda: str(count())))
+
+
 # --- Invalidation: what each write changes --------------------------------------------------
 
 def changed(*scopes: str) -> None:

@@ -34,9 +34,10 @@ def _pages(total: int) -> tuple[int, int]:
 
 @bp.get("/articles")
 def index():
-    page, pages = _pages(queries.article_count())
-    # Published articles are the same for everyone: kept (issue 15), dropped by any write to
-    # a listed topic or a publication (`site`).
+    # Published articles (their count, and a page of them) are the same for everyone: kept
+    # (issue 15), dropped by any write to a listed topic or a publication (`site`).
+    page, pages = _pages(pagecache.kept_number(
+        "articles", [pagecache.SITE, pagecache.LISTS], queries.article_count))
     listing = pagecache.kept_fragment(
         f"articles:{page}", [pagecache.SITE, pagecache.LISTS],
         lambda: render_template("articles/_listing.html",

@@ -57,7 +57,9 @@ def index():
         tag = queries.tag_by_slug(slug[:60])
         if tag is None:
             abort(404)
-    total = queries.link_count(tag)
+    total = pagecache.kept_number(f"library:{tag.id if tag else 0}",
+                                  [pagecache.SITE, pagecache.LISTS],
+                                  lambda: queries.link_count(tag))
     pages = page_count(total, queries.PER_PAGE)
     page = page_arg(pages)
     manage = can(current_user, "manage_links")
