@@ -3,6 +3,8 @@ view counts live in Redis, and each write drops exactly the pages it changes, on
 server at once. Two apps built separately stand for two servers."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 import redis
 from sqlalchemy import select
@@ -18,14 +20,24 @@ from tests.factories import PASSWORD
 REDIS = "redis://127.0.0.1:6379/13"
 
 
+PREFIX = f"forum-test-{uuid.uuid4().hex}:"  # this process's keys only
+
+
 @pytest.fixture
 def servers(other_app):
-    """Two apps on the test database sharing one (emptied) Redis database."""
+    """Two apps on the test database sharing one Redis database, under keys of this test
+    process's own (another run of the suite on the machine may use the same database)."""
     client = redis.Redis.from_url(REDIS)
-    client.flushdb()
-    yield [other_app(REDIS_URL=REDIS, PAGE_CACHE_SECONDS=60, VIEW_FLUSH_SECONDS=3600)
+
+    def clear():
+        for key in client.scan_iter(f"{PREFIX}*", count=500):
+            client.delete(key)
+    clear()
+    yield [other_app(REDIS_URL=REDIS, PAGE_CACHE_SECONDS=60, VIEW_FLUSH_SECONDS=3600,
+                     PAGE_CACHE_PREFIX=f"{PREFIX}pagecache:",
+                     VIEW_COUNT_KEY=f"{PREFIX}views:pending")
            for _ in range(2)]
-    client.flushdb()
+    clear()
     client.close()
 
 
@@ -203,7 +215,7 @@ def test_a_topic_page_shows_every_servers_views_asking_redis_once(servers, make,
     real = redis.Redis.execute_command
 
     def counting(self, *args, **options):
-        if args and str(args[1] if len(args) > 1 else "").startswith("forum:views"):
+        if args and str(args[1] if len(args) > 1 else "").startswith(f"{PREFIX}views"):
             calls.append(args[0])
         return real(self, *args, **options)
     monkeypatch.setattr(redis.Redis, "execute_command", counting)
