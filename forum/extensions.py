@@ -64,10 +64,12 @@ def plan_each_statement(engine: Engine) -> None:
 
     After five runs of a prepared statement PostgreSQL may switch to one generic plan,
     which saves planning each time (1-3 ms of the database's CPU per page statement). Of
-    the 258 statements bench/plans.py runs both ways (the load run's pages, home tabs,
+    the statements bench/plans.py runs both ways (the load run's pages, home tabs,
     feeds, the directory, moderation and admin pages), the generic plan is slower only
     for the counts of a member's posts in forums the viewer may not read (profile,
-    directory: from 1 ms to 15-90 ms for the most prolific members), which are marked.
+    directory: from 1 ms to 15-90 ms for the most prolific members) and for the Top,
+    Latest and feed listings (board.queries.page_first: 2-5 ms to 17-26 ms), which are
+    marked.
     JIT is off: a generic plan's cost estimate with an unknown LIMIT crossed
     jit_above_cost and the unread list spent 75 ms compiling a 2 ms query. Starting two
     parallel workers took 5 ms for a count that read nothing (a misestimate), and with a

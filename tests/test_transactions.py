@@ -139,6 +139,22 @@ def test_a_profiles_out_of_sight_counts_are_planned_for_each_member(app, client,
     assert any(count >= 1 for count in _prepared_on_each_connection(app, "SELECT "))
 
 
+def test_listings_chosen_page_first_are_planned_for_each_page(app, client, make):
+    """Top, Latest and the feeds pick their page's topic ids first (board.queries.page_first):
+    a generic plan of that, blind to the limit and the period, took 17-26 ms against 2-5 ms,
+    so it runs unprepared."""
+    with app.app_context():
+        _postgresql_only()
+    make.topic(title="Fed once")
+    with app.app_context():
+        connections = max(db.engine.pool.checkedin(), 1)
+    for _ in range(6 * connections + 6):
+        assert client.get("/feeds/latest.atom").status_code == 200
+    assert all(count == 0 for count in _prepared_on_each_connection(
+        app, "SELECT topics.id, topics.forum_id"))
+    assert any(count >= 1 for count in _prepared_on_each_connection(app, "SELECT "))
+
+
 def test_behind_pgbouncer_connections_set_nothing_of_their_own(app, other_app):
     """PGBOUNCER=1 (prepare_threshold None): a session's SET would stay on a server
     connection PgBouncer shares; the role carries the settings there (docs/scaling.md)."""
