@@ -14,18 +14,16 @@ CHOICES = [SelectChoice(value, label) for value, label in [
 YES_NO = [SelectChoice(True, "Yes"), SelectChoice(False, "No")]
 
 
-def _forms(app, data):
-    class Ours(Form):
-        one = SelectField(choices=CHOICES)
-        many = SelectMultipleField(choices=CHOICES)
-        radio = RadioField(choices=CHOICES)
-        flags = SelectField(choices=YES_NO, coerce=lambda v: v == "True")
+def _fields() -> dict:
+    return {"one": SelectField(choices=CHOICES), "many": SelectMultipleField(choices=CHOICES),
+            "radio": RadioField(choices=CHOICES),
+            "flags": SelectField(choices=YES_NO, coerce=lambda v: v == "True")}
 
-    class Theirs(PlainForm):
-        one = SelectField(choices=CHOICES)
-        many = SelectMultipleField(choices=CHOICES)
-        radio = RadioField(choices=CHOICES)
-        flags = SelectField(choices=YES_NO, coerce=lambda v: v == "True")
+
+def _forms(app, data):
+    """The same fields rendered by the forum's Form and by a plain WTForms form."""
+    Ours = type("Ours", (Form,), _fields())
+    Theirs = type("Theirs", (PlainForm,), _fields())
 
     with app.test_request_context():
         ours = Ours(meta={"csrf": False}, data=data)

@@ -37,17 +37,22 @@ def _prepared_on_each_connection(app, path_statement: str) -> list[int]:
     return counts
 
 
+def _load_on_every_connection(app, client, url: str) -> None:
+    """Ask for `url` often enough that every connection of the pool ran its statements more
+    than psycopg's five times before preparing (the pool hands its connections round)."""
+    with app.app_context():
+        connections = max(db.engine.pool.checkedin(), 1)
+    for _ in range(6 * connections + 6):
+        assert client.get(url).status_code == 200, url
+
+
 def test_a_warm_worker_reuses_the_statements_it_prepared(app, client, make):
     """psycopg prepares a statement after 5 runs on a connection, but forgot them all on
     every ROLLBACK, which ended every request: before, nothing was ever prepared."""
     with app.app_context():
         _postgresql_only()
     topic = make.topic(title="Prepared once, planned once", replies=2)
-    url = f"/t/{topic.id}-{topic.slug}"
-    with app.app_context():
-        connections = max(db.engine.pool.checkedin(), 1)
-    for _ in range(6 * connections + 6):  # the pool hands its connections round
-        assert client.get(url).status_code == 200
+    _load_on_every_connection(app, client, f"/t/{topic.id}-{topic.slug}")
     counts = _prepared_on_each_connection(app, "SELECT topics.id")
     assert counts and all(count >= 1 for count in counts), counts
 
@@ -130,10 +135,7 @@ def test_a_profiles_out_of_sight_counts_are_planned_for_each_member(app, client,
         _postgresql_only()
     author = make.user("Prolific Writer")
     make.topic(author=author, title="Counted once", replies=1)
-    with app.app_context():
-        connections = max(db.engine.pool.checkedin(), 1)
-    for _ in range(6 * connections + 6):
-        assert client.get("/u/Prolific Writer").status_code == 200
+    _load_on_every_connection(app, client, "/u/Prolific Writer")
     assert all(count == 0 for count in _prepared_on_each_connection(
         app, "SELECT (SELECT count(topics.id)"))
     assert any(count >= 1 for count in _prepared_on_each_connection(app, "SELECT "))
@@ -146,10 +148,7 @@ def test_listings_chosen_page_first_are_planned_for_each_page(app, client, make)
     with app.app_context():
         _postgresql_only()
     make.topic(title="Fed once")
-    with app.app_context():
-        connections = max(db.engine.pool.checkedin(), 1)
-    for _ in range(6 * connections + 6):
-        assert client.get("/feeds/latest.atom").status_code == 200
+    _load_on_every_connection(app, client, "/feeds/latest.atom")
     # the listing's own statement (its subquery is named page), not the topic page's
     assert all(count == 0 for count in _prepared_on_each_connection(
         app, "SELECT topics.id, topics.forum_id%) AS page"))
