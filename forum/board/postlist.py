@@ -13,6 +13,10 @@ kept before the write is never served after it. Then `fill` renders the viewer's
 page, for a stand-in post with stamped id, number and author, copied per post with its own
 values (a member's page has two or three such sets, not twenty posts' worth of template).
 
+The facts of the list's posts (queries.PostFacts: state, position, helpful count, author)
+are kept with it, as JSON before the HTML: they change only with what the list shows, and
+a page whose list is kept reads them there instead of asking the database (`look_up`).
+
 Only the list everyone sees is kept: a viewer who may see a hidden or unapproved post on
 the page (a moderator, its author) gets the list rendered afresh for them. Relative dates
 ("3 hours ago") and author names are at most POST_LIST_CACHE_SECONDS old.
@@ -23,6 +27,7 @@ says there is one process (tests, `flask run`).
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import NamedTuple
 
@@ -31,10 +36,12 @@ from markupsafe import Markup, escape
 
 from .. import pagecache
 from ..permissions import PostAbilities
+from .queries import PostFacts
 
 MARKER = re.compile(r"<!--viewer:(vote|answer|actions):(\d+)-->")
 SLOT = re.compile(r"<!--slot:(vote|answer|actions):(\d+)-->")
 EXTRAS = "<!--viewer:extras:0-->"
+FACTS_END = "<!--/facts-->"  # ends the kept facts, before the kept HTML
 
 
 class Stamp(NamedTuple):
@@ -83,11 +90,34 @@ def _render(posts, topic, abilities) -> str:
 
 def kept(topic, page: int, by_helpful: bool) -> tuple[str, list[str]]:
     """The key and scopes of the list everyone sees for this page, for the page's look-up
-    (pagecache.kept_fragments): its `html` is there when some viewer rendered it since the
-    topic last changed. The page loads its posts by that: only their facts
-    (queries.topic_post_facts) when it is."""
+    (pagecache.kept_fragments); `look_up` reads what it found."""
     return (f"postlist:{topic.id}:{page}:{int(by_helpful)}",
             [pagecache.SITE, f"topic:{topic.id}"])
+
+
+class KeptList(NamedTuple):
+    """A kept list everyone sees and the facts of its posts, kept with it."""
+    posts: list[PostFacts]
+    html: str
+
+
+def look_up(fragment: pagecache.KeptFragment, topic) -> KeptList | None:
+    """The list in the page's look-up of `kept()`, or None when some viewer has not rendered
+    it since the topic last changed (the page loads its Posts then, and keeps the list)."""
+    if fragment.html is None:
+        return None
+    head, found, html = fragment.html.partition(FACTS_END)
+    if not found:
+        return None
+    try:
+        return KeptList([PostFacts.from_row(row, topic) for row in json.loads(head)], html)
+    except (ValueError, TypeError):  # not what pack() wrote: render afresh
+        return None
+
+
+def _pack(posts, topic, html: str) -> str:
+    facts = [PostFacts.of(post, topic).as_row() for post in posts]
+    return json.dumps(facts, separators=(",", ":")) + FACTS_END + html
 
 
 def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Markup:
@@ -120,18 +150,21 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
     return Markup(html.replace(EXTRAS, str(extras), 1))
 
 
-def post_list(topic, kept_list: pagecache.KeptFragment | None, posts, abilities, helpful=(),
-              extras: str = "", load_posts=None) -> Markup:
-    """The page's list of posts as this viewer sees it. `kept_list`: the look-up of `kept()`,
-    None for a list that is not a topic page's (a link's comments), rendered each time.
-    `posts` are Posts, or PostFacts when the list was kept; `load_posts()` gives the Posts
-    for a viewer who needs a list of their own then (a moderator on a page with a hidden
-    post: one more statement)."""
-    if kept_list is None or _needs_own_list(posts, abilities):
-        html = _render(posts if kept_list is None or kept_list.html is None else load_posts(),
-                       topic, abilities)
-    elif kept_list.html is not None:
-        html = kept_list.html
+def post_list(topic, posts, abilities, helpful=(), extras: str = "",
+              kept: pagecache.KeptFragment | None = None, listed: KeptList | None = None,
+              load_posts=None) -> Markup:
+    """The page's list of posts as this viewer sees it. `kept`: the page's look-up of
+    `kept()`, None for a list that is not a topic page's (a link's comments), rendered each
+    time. `listed`: the list `look_up` found there; then `posts` are its facts, and
+    `load_posts()` gives the Posts for a viewer who needs a list of their own (a moderator
+    on a page with a hidden post: one more statement). Else `posts` are Posts."""
+    if kept is None:
+        html = _render(posts, topic, abilities)
+    elif _needs_own_list(posts, abilities):
+        html = _render(posts if listed is None else load_posts(), topic, abilities)
+    elif listed is not None:
+        html = listed.html
     else:
-        html = kept_list.keep(_render(posts, topic, EVERYONE))
+        html = _render(posts, topic, EVERYONE)
+        kept.keep(_pack(posts, topic, html))
     return fill(html, posts, topic, abilities, helpful, extras)

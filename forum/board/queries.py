@@ -100,13 +100,17 @@ def _topic_statement() -> tuple[tuple[str, ...], Any]:
         select(Topic, *facts)
         .where(Topic.id == bindparam("topic_id", type_=Integer))
         .options(joinedload(Topic.forum).joinedload(Forum.category),
-                 joinedload(Topic.last_post).joinedload(Post.author),
-                 joinedload(Topic.accepted_post).joinedload(Post.author))))
+                 # what the page shows of them: who wrote the last post; the answer
+                 joinedload(Topic.last_post).load_only(Post.id, Post.author_id)
+                 .joinedload(Post.author).load_only(*PAGE_AUTHOR_COLUMNS),
+                 joinedload(Topic.accepted_post).load_only(*ACCEPTED_POST_COLUMNS)
+                 .joinedload(Post.author).load_only(*PAGE_AUTHOR_COLUMNS))))
 
 
 def topic(topic_id: int, viewer_id: int | None = None) -> Topic | None:
-    """A topic with its forum, category, last and accepted posts, and its facts (those about
-    a viewer for `viewer_id`)."""
+    """A topic with its forum, category, last and accepted posts (what its page shows of
+    them and their authors: other columns load when first read), and its facts (those
+    about a viewer for `viewer_id`)."""
     names, statement = _topic_statement()
     row = db.session.execute(statement, {"topic_id": topic_id,
                                          "viewer_id": viewer_id or 0}).first()
@@ -131,6 +135,9 @@ def topic_facts(topic: Topic, viewer_id: int | None = None) -> dict[str, Any]:
 # adds the column here: one that is not loaded costs a query per author.
 PAGE_AUTHOR_COLUMNS = (User.id, User.display_name, User.role, User.is_government_verified,
                        User.avatar_key)
+# What a topic page shows of its accepted answer, above the posts.
+ACCEPTED_POST_COLUMNS = (Post.id, Post.topic_id, Post.author_id, Post.position,
+                         Post.hidden_at, Post.approval, Post.body_html)
 
 
 def _page_of_posts(query, topic: Topic, page: int, per_page: int, by_helpful: bool):
@@ -160,11 +167,12 @@ def topic_posts(topic: Topic, page: int, per_page: int, by_helpful: bool = False
 
 @dataclass(slots=True)
 class PostFacts(PostState):
-    """What a topic page reads of a post when its list is kept already (board/postlist.py):
-    the facts the post rules read (permissions.TopicAbilities._post_facts), the position
-    (read mark, opening), how many found it helpful (whether to look for the viewer's
-    mark) and the author's name (the viewer's controls). Plain rows: making
-    25 Post objects with their authors costs several times the statement itself."""
+    """What a topic page reads of a post when its list is kept already (board/postlist.py
+    keeps them with the list, so the page asks nothing of its posts then): the facts the
+    post rules read (permissions.TopicAbilities._post_facts), the position (read mark,
+    opening), how many found it helpful (whether to look for the viewer's mark) and the
+    author's name (the viewer's controls). Plain values: making 25 Post objects with their
+    authors costs several times the statement itself."""
     id: int
     topic_id: int
     author_id: int
@@ -176,15 +184,27 @@ class PostFacts(PostState):
     author_name: str
     topic: Topic
 
+    @classmethod
+    def of(cls, post: Post, topic: Topic) -> PostFacts:
+        """A loaded Post's facts (its author loaded with it, as topic_posts does)."""
+        return cls(post.id, post.topic_id, post.author_id, post.position, post.hidden_at,
+                   post.hidden_by_id, post.approval, post.vote_count,
+                   post.author.display_name, topic)
 
-def topic_post_facts(topic: Topic, page: int, per_page: int,
-                     by_helpful: bool = False) -> list[PostFacts]:
-    """The same page as topic_posts, as PostFacts."""
-    rows = db.session.execute(_page_of_posts(
-        select(Post.id, Post.topic_id, Post.author_id, Post.position, Post.hidden_at,
-               Post.hidden_by_id, Post.approval, Post.vote_count, User.display_name)
-        .join(User, User.id == Post.author_id), topic, page, per_page, by_helpful))
-    return [PostFacts(*row, topic) for row in rows]
+    def as_row(self) -> list:
+        """Plain values (JSON), kept with a topic page's list: from_row makes them again."""
+        return [self.id, self.topic_id, self.author_id, self.position,
+                self.hidden_at.isoformat() if self.hidden_at else None, self.hidden_by_id,
+                self.approval.value if self.approval else None, self.vote_count,
+                self.author_name]
+
+    @classmethod
+    def from_row(cls, row: list, topic: Topic) -> PostFacts:
+        (post_id, topic_id, author_id, position, hidden_at, hidden_by_id, approval,
+         vote_count, author_name) = row
+        return cls(post_id, topic_id, author_id, position,
+                   datetime.fromisoformat(hidden_at) if hidden_at else None, hidden_by_id,
+                   Approval(approval) if approval else None, vote_count, author_name, topic)
 
 
 def post(post_id: int) -> Post | None:

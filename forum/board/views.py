@@ -175,12 +175,12 @@ def topic(topic_id: int, slug: str | None = None):
            if page == 1 else {}),
         **({"reply_form": (f"reply-form:{topic.id}", [pagecache.SITE])}
            if current_user.is_authenticated else {})})
-    kept_list = kept["posts"]
+    listed = postlist.look_up(kept["posts"], topic)
 
     def load_posts():
         return queries.topic_posts(topic, page, per_page, by_helpful=by_helpful)
-    posts = load_posts() if kept_list.html is None else \
-        queries.topic_post_facts(topic, page, per_page, by_helpful=by_helpful)
+    # A kept list comes with its posts' facts: then the page asks nothing of its posts.
+    posts = load_posts() if listed is None else listed.posts
     # The page is assembled here, asking each feature for its part by name: notify (follow
     # state and read mark), polls (the poll, helpful marks), and after the opening post,
     # articles (an article's details) and pings (topics linking here).
@@ -200,8 +200,8 @@ def topic(topic_id: int, slug: str | None = None):
             lambda: render_template("board/_after_opening.html", topic=topic,
                                     extras=article_queries.topic_extras(topic),
                                     pings=ping_queries.pings(topic.id)))
-    posts_html = postlist.post_list(topic, kept_list, posts, abilities, helpful,
-                                    after_opening, load_posts)
+    posts_html = postlist.post_list(topic, posts, abilities, helpful, after_opening,
+                                    kept=kept["posts"], listed=listed, load_posts=load_posts)
     # Other topics of the forum the viewer may read: the same for everyone of their scope.
     suggested = kept["suggested"].or_render(
         lambda: render_template("board/_suggested.html", topic=topic,

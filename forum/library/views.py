@@ -82,7 +82,7 @@ def link(link_id: int):
     abilities = TopicAbilities(current_user._get_current_object(), link.topic)
     return render_template("library/link.html", link=link, topic=link.topic,
                            comments=comments, shown=COMMENTS_SHOWN,
-                           comments_html=postlist.post_list(link.topic, None, comments, abilities))
+                           comments_html=postlist.post_list(link.topic, comments, abilities))
 
 
 @bp.get("/links/<id:link_id>/go")

@@ -3,16 +3,17 @@ viewer's controls are added to it; any write to the topic drops it."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from flask import template_rendered
 from sqlalchemy import select
 
-from forum import clock
+from forum import clock, pagecache
 from forum.board import postlist
 from forum.accounts.models import Role, User
-from forum.board.models import Post, Topic, TopicKind
+from forum.board.models import Approval, Post, Topic, TopicKind
+from forum.board.queries import PostFacts
 from forum.extensions import db
 
 
@@ -153,8 +154,8 @@ def _same_apart_from_tokens(page: str) -> str:
 
 def test_a_kept_list_gives_every_viewer_the_page_a_fresh_render_gives(app, make, login,
                                                                       monkeypatch):
-    """With the list kept, the page reads its posts as plain rows (queries.PostFacts): the
-    rules and the controls must come out as from Post objects, for every kind of viewer and
+    """With the list kept, the page reads its posts' facts kept with it (queries.PostFacts):
+    the rules and the controls must come out as from Post objects, for every kind of viewer and
     post (hidden by its author, accepted, a moderator's, a suspended member's view...)."""
     author, other, replier = make.user(), make.user(), make.user()
     moderator, staff = make.user(role=Role.MODERATOR), make.user(role=Role.STAFF)
@@ -182,3 +183,25 @@ def test_a_kept_list_gives_every_viewer_the_page_a_fresh_render_gives(app, make,
         kept = client.get(url).text
         assert _same_apart_from_tokens(kept) == _same_apart_from_tokens(fresh), viewer
         assert "Reply number 5." in kept
+
+
+def test_the_facts_kept_with_a_list_read_back_as_they_were(app, make):
+    """A kept list's posts are read from the JSON kept before its HTML: every fact the post
+    rules read comes back the same (a hidden post's time, a waiting post's approval)."""
+    topic = make.topic(replies=2)
+    with app.app_context():
+        posts = db.session.scalars(db.select(Post).where(Post.topic_id == topic.id)
+                                   .order_by(Post.position)).all()
+        posts[1].hidden_at = datetime(2026, 11, 30, 9, 15, 7, 123456)
+        posts[1].hidden_by_id = posts[1].author_id
+        posts[2].approval = Approval.PENDING
+        posts[2].vote_count = 3
+        topic_row = db.session.get(Topic, topic.id)
+        kept = pagecache.KeptFragment("test-facts", [pagecache.SITE], look_up=False)
+        kept.html = postlist._pack(posts, topic_row, "<ol>the list</ol>")
+        found = postlist.look_up(kept, topic_row)
+        assert found.html == "<ol>the list</ol>"
+        assert found.posts == [PostFacts.of(post, topic_row) for post in posts]
+        assert found.posts[1].is_hidden and found.posts[2].awaiting_approval
+        kept.html = "<ol>a list kept before its facts were</ol>"
+        assert postlist.look_up(kept, topic_row) is None

@@ -122,8 +122,8 @@ def test_url_building_and_current_user_look_ups_do_not_grow_with_the_posts_shown
 
 
 def test_topic_page_loads_only_the_columns_it_shows(client, make, login, count_queries):
-    """Rendering the list: the columns shown. A kept list (board/postlist.py): only the
-    posts' facts, not even their bodies."""
+    """Rendering the list: the columns shown. A kept list (board/postlist.py) comes with its
+    posts' facts: the page asks nothing of its posts then."""
     clock.freeze()  # a kept copy serves within a 30-second window, which must not turn here
     topic = make.topic(replies=3)
     login(make.user())
@@ -131,23 +131,52 @@ def test_topic_page_loads_only_the_columns_it_shows(client, make, login, count_q
     for _ in range(2):  # renders and keeps the list, then finds it kept
         with count_queries() as counter:
             assert client.get(f"/t/{topic.id}-{topic.slug}").status_code == 200
-        posts = [s for s in counter.statements
-                 if "FROM posts" in s and "posts.hidden_by_id" in s]
-        assert len(posts) == 1, counter.statements
-        statements.append(posts[0])
+        statements.append([s for s in counter.statements
+                           if "FROM posts" in s and "posts.hidden_by_id" in s])
     rendering, kept = statements
-    assert "posts.body_html" in rendering and "posts.body_html" not in kept
-    # Both say how many rows they can give: without it PostgreSQL guessed thousands for a
+    assert len(rendering) == 1 and kept == []
+    rendering = rendering[0]
+    assert "posts.body_html" in rendering
+    # It says how many rows it can give: without it PostgreSQL guessed thousands for a
     # long topic's range and hash-joined every member (queries._page_of_posts).
-    assert "LIMIT" in rendering and "LIMIT" in kept
+    assert "LIMIT" in rendering
     for unwanted in ("posts.body_source", "password_hash", ".email", ".bio_html"):
-        assert unwanted not in rendering and unwanted not in kept, unwanted
+        assert unwanted not in rendering, unwanted
+
+
+def test_the_topic_statement_loads_what_the_page_shows_of_its_last_and_accepted_post(
+        app, client, make, login, count_queries, monkeypatch):
+    """The topic comes with its last post's author and its accepted answer, not with every
+    column of two posts and two members (their e-mail and password hash among them). The
+    last page, which shows the last post in full too, asks nothing more for it."""
+    clock.freeze()
+    monkeypatch.setitem(app.config, "POST_LIST_CACHE_SECONDS", 0)  # the list is rendered
+    topic = make.topic(replies=3)
+    with app.app_context():
+        row = db.session.get(Topic, topic.id)
+        row.accepted_post_id = row.last_post_id
+        db.session.commit()
+    login(make.user())
+    url = f"/t/{topic.id}-{topic.slug}"
+    client.get(url)  # the read mark's first write
+    with count_queries() as counter:
+        page = client.get(url)
+    assert page.status_code == 200 and "Reply number 3." in page.text
+    assert "read the answer in full" in page.text
+    statement, = [s for s in counter.statements if "AS viewer_follows" in s]
+    for unwanted in ("password_hash", ".email", ".bio_html", "body_source",
+                     "posts_1.body_html"):
+        assert unwanted not in statement, unwanted
+    # the page's posts, the last among them, are one statement: no column of the last post
+    # is asked for on its own
+    posts = [s for s in counter.statements if s.startswith("SELECT posts.")]
+    assert len(posts) == 1 and "WHERE posts.topic_id" in posts[0], posts
 
 
 @pytest.mark.parametrize("logged_in", [False, True], ids=["visitor", "member"])
 def test_a_kept_post_list_makes_no_post_objects(app, client, make, login, logged_in):
     """Making 25 Post objects with their authors costs more than the statement: a page whose
-    list is kept reads its posts as plain rows (queries.topic_post_facts)."""
+    list is kept reads its posts' facts kept with it (queries.PostFacts)."""
     clock.freeze()  # a kept copy serves within a 30-second window, which must not turn here
     topic = make.topic(replies=24)
     if logged_in:
