@@ -11,7 +11,8 @@ from flask_wtf.csrf import generate_csrf
 
 from . import clock, textdiff
 from .permissions import can
-from .urls import page_links, path_for, permalink, post_url, template_url_for, topic_url
+from .urls import (chrome_links, page_links, path_for, permalink, post_url, template_url_for,
+                   topic_url)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -114,4 +115,5 @@ def init_app(app: Flask) -> None:
         topic_url=topic_url, post_url=post_url, permalink=permalink,
         current_user=current_user,
         can=lambda action, obj=None: can(current_user, action, obj),
-        path_for=path_for, page_links=page_links, page_csrf_token=page_csrf_token, url_for=template_url_for)
+        path_for=path_for, page_links=page_links, page_csrf_token=page_csrf_token,
+        url_for=template_url_for, chrome_links=chrome_links)

@@ -4,6 +4,7 @@ Templates use these rather than building links with url_for by hand."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
@@ -117,6 +118,37 @@ def template_url_for(endpoint: str, **values) -> str:
     if url is None:
         url = kept[key] = url_for(endpoint, **values)
     return url
+
+
+# The links every page's frame shows (base.html: stylesheets and scripts, header, footer),
+# by the name base.html reads them by: endpoint, and the file for a static one.
+CHROME_LINKS = {
+    "forum_css": ("static", "css/forum.css"), "writing_css": ("static", "css/writing.css"),
+    "composer_js": ("static", "js/composer.js"), "mentions_js": ("static", "js/mentions.js"),
+    "menu_js": ("static", "js/menu.js"), "feed": ("feeds.latest", None),
+    "home": ("board.index", None), "search": ("search.search", None),
+    "forums": ("board.forums", None), "articles": ("articles.index", None),
+    "library": ("library.index", None), "moderation": ("moderation.review", None),
+    "admin": ("admin.home", None), "messages": ("conversations.index", None),
+    "notifications": ("notify.index", None), "settings": ("accounts.settings", None),
+    "logout": ("accounts.logout", None), "register": ("accounts.register", None),
+    "groups": ("groups.index", None), "members": ("accounts.members", None)}
+
+
+def chrome_links() -> SimpleNamespace:
+    """The links of every page's frame (CHROME_LINKS) as attributes, each built by url_for
+    once per app and script root and kept (not in debug mode, where a static file's
+    fingerprint can change while the app runs). base.html asks for them once: ~25 url_for
+    calls through Jinja were a tenth of a small page's rendering (issue 15)."""
+    kept = current_app.extensions.setdefault("forum.chrome_links", {})
+    links = kept.get(request.script_root)
+    if links is None or current_app.debug:
+        links = SimpleNamespace(**{
+            name: url_for(endpoint, **({"filename": filename} if filename else {}))
+            for name, (endpoint, filename) in CHROME_LINKS.items()})
+        if not current_app.debug:
+            kept[request.script_root] = links
+    return links
 
 
 class PageLink(NamedTuple):

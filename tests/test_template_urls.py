@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import render_template_string, url_for
 
-from forum.urls import template_url_for, topic_url
+from forum.urls import CHROME_LINKS, chrome_links, template_url_for, topic_url
 
 
 def test_fixed_links_are_built_once_per_script_root_and_others_every_time(app):
@@ -28,6 +28,26 @@ def test_static_links_carry_the_files_fingerprint(app):
         assert link == url_for("static", filename="css/forum.css") and "?v=" in link
         assert render_template_string(
             "{{ url_for('static', filename='css/forum.css', _anchor='x') }}").endswith("#x")
+
+
+def test_the_frames_links_are_url_fors_kept_per_script_root(app, client):
+    """base.html reads its header's, footer's and head's links from chrome_links(): each
+    what url_for builds, under any script root (a forum served below /forum)."""
+    for base_url, prefix in (("http://localhost/", ""), ("http://localhost/forum/", "/forum")):
+        with app.test_request_context("/", base_url=base_url):
+            links = chrome_links()
+            for name, (endpoint, filename) in CHROME_LINKS.items():
+                expected = url_for(endpoint, filename=filename) if filename else \
+                    url_for(endpoint)
+                assert getattr(links, name) == expected and expected.startswith(prefix + "/")
+            assert chrome_links() is links  # kept
+    page = client.get("/", base_url="http://localhost/forum/").text
+    for name in ("forums", "articles", "library", "search", "register", "groups", "members",
+                 "feed", "forum_css", "menu_js"):
+        with app.test_request_context("/", base_url="http://localhost/forum/"):
+            assert f'href="{getattr(chrome_links(), name)}"' in page or \
+                f'src="{getattr(chrome_links(), name)}"' in page or \
+                f'action="{getattr(chrome_links(), name)}"' in page, name
 
 
 ODD = ["Terry Smith 5634", "O'Brien/é?#", "x", "%41 & <b>", "日本語", "a+b=c;d"]
