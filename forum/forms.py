@@ -54,6 +54,15 @@ def html_params(**attributes) -> Markup:
     return Markup(" ".join(params))
 
 
+def _flag_attributes(widget, field, kwargs: dict) -> None:
+    """What WTForms' selects and textareas add from the field's flags (required, maxlength...)
+    unless given: the attributes the widget names in `validation_attrs`."""
+    flags = getattr(field, "flags", {})
+    for name in dir(flags):
+        if name in widget.validation_attrs and name not in kwargs:
+            kwargs[name] = getattr(flags, name)
+
+
 class QuickSelect(widgets.Select):
     """WTForms' select written with the quick html_params, each plain option directly (two
     escapes): the search form's 50 forums took most of the search page's time (issue
@@ -63,10 +72,7 @@ class QuickSelect(widgets.Select):
         kwargs.setdefault("id", field.id)
         if self.multiple:
             kwargs["multiple"] = True
-        flags = getattr(field, "flags", {})
-        for k in dir(flags):
-            if k in self.validation_attrs and k not in kwargs:
-                kwargs[k] = getattr(flags, k)
+        _flag_attributes(self, field, kwargs)
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
         if field.has_groups():
             for group, choices in field._iter_groups_normalized():
@@ -99,33 +105,31 @@ class QuickTextArea(widgets.TextArea):
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for k in dir(flags):
-            if k in self.validation_attrs and k not in kwargs:
-                kwargs[k] = getattr(flags, k)
+        _flag_attributes(self, field, kwargs)
         return Markup(f"<textarea {html_params(name=field.name, **kwargs)}>\r\n"
                       f"{escape(field._value())}</textarea>")
 
 
-_QUICK: dict[int, tuple[object, object]] = {}
+_QUICK: dict[object, object] = {}  # WTForms' widget -> its quick version
 
 
 def _quick(widget):
     """The quick version of a WTForms widget, made once per widget: inputs and buttons
     take html_params as an attribute (WTForms' way to change it); selects and textareas
     are subclasses. Other widgets (radio lists, custom ones) stay as they are."""
-    if type(widget) is widgets.Select:
-        return QuickSelect(multiple=widget.multiple)
-    if type(widget) is widgets.TextArea:
-        return QuickTextArea()
-    if isinstance(widget, (widgets.Input, widgets.Button)):
-        kept = _QUICK.get(id(widget))
-        if kept is None or kept[0] is not widget:
+    quick = _QUICK.get(widget)
+    if quick is None:
+        if type(widget) is widgets.Select:
+            quick = QuickSelect(multiple=widget.multiple)
+        elif type(widget) is widgets.TextArea:
+            quick = QuickTextArea()
+        elif isinstance(widget, (widgets.Input, widgets.Button)):
             quick = copy.copy(widget)
             quick.html_params = html_params
-            kept = _QUICK[id(widget)] = (widget, quick)
-        return kept[1]
-    return widget
+        else:
+            quick = widget
+        _QUICK[widget] = quick
+    return quick
 
 
 def _quick_widgets(unbound_field, options) -> None:
