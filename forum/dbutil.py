@@ -4,7 +4,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import ARRAY, Boolean, Integer, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from .extensions import db
 
@@ -37,6 +41,41 @@ class Facts(dict[str, Callable[[Any], Any]]):
         if self._built is None or self._built[0] != names:
             self._built = (names, build(*(self[name](key).label(name) for name in names)))
         return self._built
+
+
+class InIds(ColumnElement[bool]):
+    """`column IN` a list of integer ids given by name when the statement runs (`in_ids`)."""
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("name", InternalTraversal.dp_string)]
+
+    def __init__(self, column, name: str):
+        self.column = column
+        self.name = name
+
+
+def in_ids(column, name: str) -> InIds:
+    """`column` is one of the integer ids bound to `name` at execution, for statements
+    built once per process. On PostgreSQL the list goes as one array parameter,
+    `column = ANY(%(name)s::INTEGER[])`: the statement's text is the same for any number of
+    ids, so it is prepared once, and neither SQLAlchemy nor psycopg renders and splits a
+    placeholder per id on every request (the home page's 50 forums as an expanding IN list:
+    a member's home page took 12.4M instructions, 9.9M with one array; issue 15).
+    Elsewhere (SQLite) an expanding IN list. The list may be empty (matches nothing)."""
+    return InIds(column, name)
+
+
+@compiles(InIds)
+def _in_list(element: InIds, compiler, **kw) -> str:
+    return compiler.process(
+        element.column.in_(bindparam(element.name, expanding=True, type_=Integer)), **kw)
+
+
+@compiles(InIds, "postgresql")
+def _any_array(element: InIds, compiler, **kw) -> str:
+    return compiler.process(
+        element.column == any_(bindparam(element.name, type_=ARRAY(Integer))), **kw)
 
 
 def on_postgresql() -> bool:

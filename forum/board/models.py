@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from .. import clock
 from ..accounts.models import User
-from ..dbutil import string_enum
+from ..dbutil import in_ids, string_enum
 from ..extensions import db
 from ..urls import page_count
 
@@ -199,16 +199,16 @@ class Topic(db.Model):
     @classmethod
     def in_forums_readable_by(cls, scope, readable=None):
         """SQL: the topic's forum is one the viewer (a permissions.ViewerScope, None for
-        everyone) may read; the same rule as permissions' view_forum. `readable`: the
-        restricted forums they may read as an expression (an expanding bound parameter, in
-        a statement built once) instead of the scope's ids."""
+        everyone) may read; the same rule as permissions' view_forum. `readable`: the name
+        of a bound parameter (dbutil.in_ids) holding the restricted forums they may read,
+        in a statement built once, instead of the scope's ids."""
         if scope is not None and scope.all_forums:
             return true()
         restricted = aliased(Forum)  # never correlated with a Forum the outer query joins
         open_forum = cls.forum_id.not_in(
             select(restricted.id).where(restricted.read_restricted).correlate(None))
         if readable is not None:
-            return open_forum | cls.forum_id.in_(readable)
+            return open_forum | in_ids(cls.forum_id, readable)
         readable = scope.readable if scope is not None else ()
         return open_forum | cls.forum_id.in_(sorted(readable)) if readable else open_forum
 

@@ -279,8 +279,7 @@ def _out_of_sight_statement(some_readable: bool):
     if statement is None:
         author = bindparam("author_id", type_=Integer)
         closed = ~Topic.in_forums_readable_by(
-            None, readable=bindparam("readable", expanding=True, type_=Integer)
-            if some_readable else None)
+            None, readable="readable" if some_readable else None)
         topics = select(func.count(Topic.id)).where(
             Topic.author_id == author, Topic.published(bindparam("now", type_=DateTime)),
             closed).scalar_subquery()

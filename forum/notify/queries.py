@@ -11,6 +11,7 @@ from .. import clock
 from ..accounts.models import User
 from ..board import queries as board_queries
 from ..board.models import Forum, Topic
+from ..dbutil import in_ids
 from ..extensions import db
 from ..permissions import ViewerScope, viewer_scope
 from .models import ForumRead, Notification, NotifySettings, Subscription, TopicRead
@@ -120,8 +121,18 @@ def unread_topic_ids(user, topic_ids) -> set[int]:
     topic_ids = list(topic_ids)
     if not getattr(user, "is_authenticated", False) or not topic_ids:
         return set()
-    return set(db.session.scalars(select(Topic.id).where(Topic.id.in_(topic_ids),
-                                                         _unread_clause(user))))
+    return set(db.session.scalars(_unread_topics_statement(), {
+        "user_id": user.id, "joined": user.created_at, "topic_ids": topic_ids}))
+
+
+@cache
+def _unread_topics_statement():
+    """unread_topic_ids' statement, built once per process with bound parameters: building
+    the unread clause's three subqueries for each request, with the topic ids as an expanding
+    IN list, made a member's latest page 12.7M instructions, 9.4M this way (issue 15)."""
+    return select(Topic.id).where(in_ids(Topic.id, "topic_ids"), _unread_clause(
+        None, user_id=bindparam("user_id", type_=Integer),
+        joined=bindparam("joined", type_=DateTime)))
 
 
 @cache
@@ -129,7 +140,7 @@ def _unread_forums_statement(all_forums: bool, some_readable: bool):
     """unread_forum_ids' statement, built once per process for each shape a scope gives
     (every forum; the open ones; the open ones plus some), with bound parameters: building
     it was half of the home page's CPU for a member (issue 15)."""
-    readable = bindparam("readable", expanding=True, type_=Integer) if some_readable else None
+    readable = "readable" if some_readable else None
     has_unread = exists().where(
         Topic.forum_id == Forum.id,
         Topic.visible_to(ViewerScope(all_forums=all_forums),
@@ -137,7 +148,7 @@ def _unread_forums_statement(all_forums: bool, some_readable: bool):
         _unread_clause(None, user_id=bindparam("user_id", type_=Integer),
                        joined=bindparam("joined", type_=DateTime))).correlate(Forum)
     return select(Forum.id).where(
-        Forum.id.in_(bindparam("forum_ids", expanding=True, type_=Integer)), has_unread)
+        in_ids(Forum.id, "forum_ids"), has_unread)
 
 
 def unread_forum_ids(user, forum_ids) -> set[int]:
@@ -179,7 +190,7 @@ def _forum_state_statement():
                  .scalar_subquery())
     one_row = select(literal(1).label("one")).subquery()
     return select(following, Topic.id).select_from(one_row).outerjoin(
-        Topic, and_(Topic.id.in_(bindparam("topic_ids", expanding=True, type_=Integer)),
+        Topic, and_(in_ids(Topic.id, "topic_ids"),
                     _unread_clause(None, user_id=user_id,
                                    joined=bindparam("joined", type_=DateTime))))
 
@@ -191,7 +202,7 @@ def forum_state(user, forum: Forum, topic_ids) -> tuple[bool | None, set[int]]:
         return None, set()
     rows = db.session.execute(_forum_state_statement(), {
         "user_id": user.id, "forum_id": forum.id, "joined": user.created_at,
-        "topic_ids": list(topic_ids) or [0]}).all()
+        "topic_ids": list(topic_ids)}).all()
     return bool(rows[0][0]), {topic_id for _, topic_id in rows if topic_id is not None}
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import (and_, case, column, func, literal, literal_column, or_, 
 from sqlalchemy.orm import joinedload
 
 from ..board.models import Post, Topic, TopicKind, TopicStatus
-from ..dbutil import on_postgresql
+from ..dbutil import in_ids, on_postgresql
 from ..extensions import db
 from ..permissions import can, viewer_scope
 from ..urls import page_count
@@ -289,7 +289,7 @@ class _Postgres(_Engine):
                    func.ts_headline(_CONFIG, SearchDocument.body, query,
                                     f"MaxWords=35, MinWords=15, MaxFragments=2, "
                                     f"FragmentDelimiter=\" … \", {markers}"))
-            .where(SearchDocument.post_id.in_(ids)))
+            .where(in_ids(SearchDocument.post_id, "ids")), {"ids": ids})
         return {row[0]: (row[1] or "", row[2] or "") for row in rows}
 
 
@@ -411,8 +411,9 @@ def search(user, criteria: Criteria, page: int, per_page: int) -> Results:
     partial = any(held >= TERM_CAP for held in rows[0][3:])
     ids = [row.post_id for row in rows]
     posts = {post.id: post for post in db.session.scalars(
-        select(Post).where(Post.id.in_(ids))
-        .options(joinedload(Post.topic).joinedload(Topic.forum), joinedload(Post.author)))}
+        select(Post).where(in_ids(Post.id, "ids"))
+        .options(joinedload(Post.topic).joinedload(Topic.forum), joinedload(Post.author)),
+        {"ids": ids})}
     firsts = {posts[i].topic.first_post_id for i in ids} - {None}
     marks = engine.highlights(parsed, sorted(set(ids) | firsts))
     hits = []

@@ -1,0 +1,74 @@
+"""dbutil.in_ids: a list of integer ids bound by name, one array parameter on PostgreSQL.
+
+An expanding IN list is rendered afresh for every request (one placeholder per id, which
+psycopg then splits again), and its text changes with the number of ids, so PostgreSQL
+cannot keep one prepared statement for it. The member's unread marks on the home page, the
+latest page and a forum page bind their forum or topic ids with in_ids.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from forum.accounts.models import User
+from forum.board.models import Forum
+from forum.dbutil import in_ids
+from forum.extensions import db
+from forum.notify import queries as notify_queries
+
+HOT_STATEMENTS = {
+    "home page, every forum readable": lambda: notify_queries._unread_forums_statement(
+        True, False),
+    "home page, some forums readable": lambda: notify_queries._unread_forums_statement(
+        False, True),
+    "latest page": notify_queries._unread_topics_statement,
+    "forum page": notify_queries._forum_state_statement,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOT_STATEMENTS))
+def test_on_postgresql_the_unread_statements_bind_their_ids_as_one_array(name):
+    compiled = HOT_STATEMENTS[name]().compile(dialect=postgresql.psycopg.dialect())
+    sql = str(compiled)
+    assert "POSTCOMPILE" not in sql, sql  # an expanding IN list
+    assert "= ANY (" in sql and "::INTEGER[]" in sql, sql
+
+
+def test_elsewhere_the_ids_are_an_expanding_in_list():
+    sql = str(select(Forum.id).where(in_ids(Forum.id, "ids")).compile(
+        dialect=sqlite.dialect()))
+    assert "forums.id IN (__[POSTCOMPILE_ids])" in sql, sql
+
+
+def test_the_same_statement_matches_exactly_the_ids_given_however_many(ctx, make):
+    forums = [make.forum(title=f"Forum {i}", slug=f"forum-{i}") for i in range(5)]
+    ids = [forum.id for forum in forums]
+    statement = select(Forum.id).where(in_ids(Forum.id, "ids")).order_by(Forum.id)
+    for wanted in ([], [ids[2]], ids[:3], ids, ids + ids[:2], [ids[0], 2_000_000_000]):
+        assert list(db.session.scalars(statement, {"ids": wanted})) == sorted(
+            set(wanted) & set(ids)), wanted
+
+
+def test_a_member_whose_group_reads_a_restricted_forum_sees_its_unread_mark(app, make):
+    """The home page's statement for a member who reads some restricted forums binds them as
+    a second list (`readable`)."""
+    insider = make.user(name="Insider Person", email="insider@example.gov")
+    outsider = make.user(name="Outsider Person")
+    author = make.user(name="Writer Person")
+    secret = make.forum(title="Secret", slug="secret")
+    public = make.forum(title="Public", slug="public")
+    make.topic(author=author, forum=secret, title="Only for the team")
+    make.topic(author=author, forum=public, title="For everyone")
+    runner = app.test_cli_runner()
+    for args in (["groups", "create", "Tax team"],
+                 ["groups", "add-member", "Tax team", "insider@example.gov"],
+                 ["forums", "restrict", "secret", "--group", "Tax team", "--can", "read"]):
+        result = runner.invoke(args=["forum", *args])
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        forum_ids = [secret.id, public.id]
+        assert notify_queries.unread_forum_ids(
+            db.session.get(User, insider.id), forum_ids) == {secret.id, public.id}
+        assert notify_queries.unread_forum_ids(
+            db.session.get(User, outsider.id), forum_ids) == {public.id}
