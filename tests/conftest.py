@@ -10,6 +10,7 @@ import logging
 import os
 import tempfile
 import threading
+import zlib
 from contextlib import contextmanager
 
 # Tests never write into the real instance/ folder (secret key, demo credentials).
@@ -20,12 +21,34 @@ from flask import template_rendered
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, make_url, text
 from werkzeug.serving import make_server
+from xdist.scheduler import LoadFileScheduling
 
 from forum import clock, create_app, pagecache
 from forum.config import TestConfig, normalise_database_url
 from forum.extensions import db
 
 pytest_plugins = ["tests.factories", "tests.oidc.server"]
+
+# Test files whose tests pytest-xdist may share out among its workers, in this many parts;
+# every other file runs whole on one worker (--dist loadfile).
+SHARED_OUT = {"tests/test_authorization.py": 8}
+
+
+class LoadFileSharingOut(LoadFileScheduling):
+    """--dist loadfile, but the files of SHARED_OUT go out in parts: the route x role
+    matrix (each test builds its own world) is 60% of the suite's time, and as one file it
+    kept one worker busy for ten minutes after the other had finished everything else."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        scope = super()._split_scope(nodeid)
+        parts = SHARED_OUT.get(scope)
+        return f"{scope}#{zlib.crc32(nodeid.encode()) % parts}" if parts else scope
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") == "loadfile":
+        return LoadFileSharingOut(config, log)
+    return None
 
 
 def database_url() -> str:
