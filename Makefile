@@ -78,7 +78,8 @@ demo: install
 # The whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL is set, browser tests included.
 # Browser and service tests (tests/service: nginx, two gunicorns, PostgreSQL, Redis) run once.
 # pytest-xdist runs a process per core, a test file per process at a time (loadfile: a file's
-# Redis database and live server stay its own); each worker has its own SQLite file and
+# Redis database and live server stay its own), except the route x role matrix, shared out in
+# parts (tests/conftest.py, SHARED_OUT); each worker has its own SQLite file and
 # PostgreSQL database (tests/conftest.py). `make test WORKERS=0` runs in one process.
 WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -q $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --dist loadfile)
