@@ -45,6 +45,15 @@ def all_forums(scope=None) -> list[Forum]:
     return list(db.session.scalars(query))
 
 
+def forum_choices(scope) -> list:
+    """(id, slug, title) of the forums a viewer may read, in the order of all_forums: rows,
+    not Forums, for a list to choose from (search's forum filter: with 50 Forums made, a
+    visitor's search page took 15.7M instructions, 13.5M with rows; issue 15)."""
+    return list(db.session.execute(
+        select(Forum.id, Forum.slug, Forum.title).join(Forum.category)
+        .where(Forum.readable_by(scope)).order_by(Category.position, Forum.position)))
+
+
 def _unanswered(forum: Forum, scope=None):
     return ((Topic.forum_id == forum.id) & Topic.visible_to(scope)
             & (Topic.kind == TopicKind.QUESTION) & Topic.accepted_post_id.is_(None))

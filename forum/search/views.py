@@ -22,7 +22,7 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/search")
 def search():
-    forums = board_queries.all_forums(viewer_scope(current_user))
+    forums = board_queries.forum_choices(viewer_scope(current_user))
     form = SearchForm(request.args, forums=forums)
     q = (form.q.data or "").strip()
     searched, status = None, 200
