@@ -1,13 +1,16 @@
 """Read queries for groups, and the viewer scope every permission question reads."""
 from __future__ import annotations
 
+from functools import cache
+
 from flask import g, has_request_context
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import User
 from ..accounts.services import session_fact, session_facts
 from ..board.models import Forum
+from ..dbutil import in_ids
 from ..extensions import db
 from ..permissions import ViewerScope
 from .models import ForumGrant, Group, MemberState, Membership, ProviderGroupRule
@@ -51,11 +54,21 @@ def all_groups() -> list[Group]:
 def shown_groups_of(member: User, scope: ViewerScope) -> list[Group]:
     """A member's groups as shown on their profile: those whose member list is public, and
     those the viewer belongs to too."""
+    every = scope.all_forums and scope.user_id is not None
+    return list(db.session.scalars(_shown_groups_statement(every), {
+        "member_id": member.id, "group_ids": sorted(scope.group_ids)}))
+
+
+@cache
+def _shown_groups_statement(every: bool):
+    """shown_groups_of's statement, built once per process for each shape (every group, for
+    staff who read every forum; else the public ones and the viewer's own)."""
     query = (select(Group).join(Membership, Membership.group_id == Group.id)
-             .where(Membership.user_id == member.id, Membership.state == MemberState.MEMBER))
-    if not scope.all_forums or scope.user_id is None:
-        query = query.where(Group.members_public | Group.id.in_(sorted(scope.group_ids)))
-    return list(db.session.scalars(query.order_by(Group.name)))
+             .where(Membership.user_id == bindparam("member_id", type_=Integer),
+                    Membership.state == MemberState.MEMBER))
+    if not every:
+        query = query.where(Group.members_public | in_ids(Group.id, "group_ids"))
+    return query.order_by(Group.name)
 
 
 def my_memberships(user: User) -> list[Membership]:

@@ -145,6 +145,10 @@ def test_groups_show_on_profiles_only_where_public(app, make, client):
     log_in(client, world.group_mod)  # a fellow member sees it
     assert "Revenue working group" in client.get(
         f"/u/{world.insider.display_name}").get_data(as_text=True)
+    moderator = app.test_client()  # and so does a site moderator
+    log_in(moderator, make.user(role=Role.MODERATOR))
+    assert "Revenue working group" in moderator.get(
+        f"/u/{world.insider.display_name}").get_data(as_text=True)
 
 
 def test_group_pages_join_and_manage(app, make):
