@@ -3,7 +3,8 @@
 An expanding IN list is rendered afresh for every request (one placeholder per id, which
 psycopg then splits again), and its text changes with the number of ids, so PostgreSQL
 cannot keep one prepared statement for it. The member's unread marks on the home page, the
-latest page and a forum page bind their forum or topic ids with in_ids.
+latest page and a forum page, their helpful marks on a topic page and the groups a profile
+shows them bind their ids with in_ids.
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from forum.accounts.models import User
 from forum.board.models import Forum
 from forum.dbutil import in_ids
 from forum.extensions import db
+from forum.groups import queries as group_queries
 from forum.notify import queries as notify_queries
+from forum.polls import services as poll_services
 
 HOT_STATEMENTS = {
     "home page, every forum readable": lambda: notify_queries._unread_forums_statement(
@@ -24,6 +27,8 @@ HOT_STATEMENTS = {
         False, True),
     "latest page": notify_queries._unread_topics_statement,
     "forum page": notify_queries._forum_state_statement,
+    "topic page's helpful marks": poll_services._helpful_marks_statement,
+    "profile's groups": lambda: group_queries._shown_groups_statement(False),
 }
 
 

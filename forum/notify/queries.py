@@ -21,23 +21,34 @@ EPOCH = datetime(1970, 1, 1)
 
 
 def notification_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == user.id)) or 0
+    return db.session.scalar(_notification_statements()[0], {"user_id": user.id}) or 0
 
 
 def notifications(user: User, page: int, per_page: int) -> list[Notification]:
     """A page of a member's notifications, newest first, with actor, topic and post (one
     query)."""
+    return list(db.session.scalars(_notification_statements()[1], {
+        "user_id": user.id, "skip": (page - 1) * per_page, "per_page": per_page}).unique())
+
+
+@cache
+def _notification_statements():
+    """(the count, a page) of a member's notifications, built once per process with bound
+    parameters (building them was ~0.5 ms of the notifications page)."""
+    user_id = bindparam("user_id", type_=Integer)
+    count = select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id)
     actor = aliased(User)
-    query = (select(Notification)
-             .outerjoin(Notification.actor.of_type(actor))
-             .outerjoin(Notification.topic).outerjoin(Notification.post)
-             .options(contains_eager(Notification.actor.of_type(actor)),
-                      contains_eager(Notification.topic), contains_eager(Notification.post))
-             .where(Notification.user_id == user.id)
-             .order_by(Notification.id.desc())
-             .offset((page - 1) * per_page).limit(per_page))
-    return list(db.session.scalars(query).unique())
+    page = (select(Notification)
+            .outerjoin(Notification.actor.of_type(actor))
+            .outerjoin(Notification.topic).outerjoin(Notification.post)
+            .options(contains_eager(Notification.actor.of_type(actor)),
+                     contains_eager(Notification.topic), contains_eager(Notification.post))
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.id.desc())
+            .offset(bindparam("skip", type_=Integer))
+            .limit(bindparam("per_page", type_=Integer)))
+    return count, page
 
 
 def notification(notification_id: int) -> Notification | None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, time
+from functools import cache
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Integer, bindparam, delete, func, select, update
 
 from .. import clock, events, spreadsheet
 from ..accounts.models import User
 from ..board.models import Post, Topic
-from ..dbutil import insert_ignoring_duplicates
+from ..dbutil import in_ids, insert_ignoring_duplicates
 from ..errors import Invalid
 from ..extensions import db
 from ..permissions import require
@@ -202,8 +203,17 @@ def helpful_marks(user: User | None, posts: list[Post]) -> set[int]:
     marked = [p.id for p in posts if p.vote_count]
     if user is None or not getattr(user, "is_authenticated", False) or not marked:
         return set()
-    return set(db.session.scalars(select(PostVote.post_id).where(
-        PostVote.user_id == user.id, PostVote.post_id.in_(marked))))
+    return set(db.session.scalars(_helpful_marks_statement(), {"user_id": user.id,
+                                                                "post_ids": marked}))
+
+
+@cache
+def _helpful_marks_statement():
+    """helpful_marks' statement, built once per process (building it, an expanding IN list
+    of the page's marked posts, was ~0.3 ms of a member's topic page)."""
+    return select(PostVote.post_id).where(
+        PostVote.user_id == bindparam("user_id", type_=Integer),
+        in_ids(PostVote.post_id, "post_ids"))
 
 
 def accept_answer(actor: User, post: Post) -> None:
