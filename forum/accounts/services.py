@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -46,7 +47,13 @@ def check_display_name(display_name: str) -> str:
 
 
 def find_by_name(name: str) -> User | None:
-    return db.session.scalar(select(User).where(User.name_key == name_key(name)))
+    return db.session.scalar(_by_name_statement(), {"name_key": name_key(name)})
+
+
+@cache
+def _by_name_statement():
+    """find_by_name's statement, built once per process (~0.1 ms of a profile page)."""
+    return select(User).where(User.name_key == bindparam("name_key", type_=String))
 
 
 ROLE_WORDS = frozenset({"admin", "administrator", "moderator", "mod", "staff", "government",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, bindparam, exists, func, select
+from sqlalchemy import DateTime, Integer, String, bindparam, exists, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from .. import clock
@@ -33,8 +34,14 @@ def forum_index(scope=None) -> list[Category]:
 
 
 def forum_by_slug(slug: str) -> Forum | None:
-    return db.session.scalar(select(Forum).where(Forum.slug == slug)
-                             .options(joinedload(Forum.category)))
+    return db.session.scalar(_forum_by_slug_statement(), {"slug": slug})
+
+
+@cache
+def _forum_by_slug_statement():
+    """forum_by_slug's statement, built once per process (~0.1 ms of a forum page)."""
+    return select(Forum).where(Forum.slug == bindparam("slug", type_=String)).options(
+        joinedload(Forum.category))
 
 
 def all_forums(scope=None) -> list[Forum]:

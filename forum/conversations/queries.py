@@ -1,7 +1,9 @@
 """Read queries for conversations: a fixed number per page."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from functools import cache
+
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
@@ -94,5 +96,12 @@ def blocked_by(user: User) -> list[Block]:
 
 
 def is_blocked(user: User, target: User) -> bool:
-    return db.session.scalar(select(Block.id).where(Block.blocker_id == user.id,
-                                                    Block.blocked_id == target.id)) is not None
+    return db.session.scalar(_blocked_statement(), {"blocker_id": user.id,
+                                                    "blocked_id": target.id}) is not None
+
+
+@cache
+def _blocked_statement():
+    """is_blocked's statement, built once per process (~0.1 ms of a profile page)."""
+    return select(Block.id).where(Block.blocker_id == bindparam("blocker_id", type_=Integer),
+                                  Block.blocked_id == bindparam("blocked_id", type_=Integer))
