@@ -1,11 +1,11 @@
 """Extensions are created once here and bound to an app in create_app()."""
 import re
+from functools import lru_cache
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from psycopg.pq import TransactionStatus
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -39,17 +39,22 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
-_WRITES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b")
+# What only reads: a SELECT, or a WITH whose parts are all SELECTs (search's ranking
+# statement), that takes no row lock (FOR UPDATE, FOR SHARE...) and calls no function with
+# an effect that a transaction would bound (an advisory transaction lock, a sequence, a
+# notification). SQLAlchemy writes keywords in capitals and puts every value in a bound
+# parameter, so nothing a member typed is in the text; a false alarm only costs a BEGIN.
+_NOT_ONLY_READS = re.compile(
+    r"\b(?:INSERT|UPDATE|DELETE|MERGE|FOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|SHARE|KEY\s+SHARE))\b"
+    r"|\b(?:nextval|setval|pg_advisory_\w+|pg_notify|set_config)\s*\(", re.IGNORECASE)
 
 
+@lru_cache(maxsize=2048)
 def _reads_only(statement: str) -> bool:
-    """A SELECT, or a SELECT with common table expressions none of which writes (search's
-    ranking statement): SQLAlchemy writes SQL keywords in capitals, and anything else, or
-    a CTE with INSERT, UPDATE, DELETE or MERGE anywhere (a FOR UPDATE too), counts as a
-    write."""
-    if statement.startswith("SELECT "):
-        return True
-    return statement.startswith("WITH ") and _WRITES.search(statement) is None
+    """Whether `statement` only reads (above). Each text is judged once per process: the
+    same statements come back request after request."""
+    return statement.startswith(("SELECT ", "WITH ")) and \
+        _NOT_ONLY_READS.search(statement) is None
 
 
 # A statement whose best plan depends on its values (which member, how skewed their posts
@@ -102,41 +107,39 @@ def plan_each_statement(engine: Engine) -> None:
             cursor.connection.prepare_threshold = threshold
 
 
-def end_reads_with_commit(engine: Engine) -> None:
-    """PostgreSQL: end a transaction that only read with COMMIT instead of ROLLBACK, so that
-    psycopg keeps the statements it has prepared.
+def read_outside_transactions(engine: Engine) -> None:
+    """PostgreSQL: statements that only read run outside a transaction; the first one that
+    does anything else starts one (BEGIN), which commits or rolls back as before.
 
-    psycopg 3 prepares a statement on the server after its fifth run on a connection, which
-    then skips parsing (and, with generic plans, planning). But psycopg forgets every
-    prepared statement on ROLLBACK (the transaction might have dropped what they refer
-    to), and every request ended with one: Flask-SQLAlchemy closes the session after the
-    request, which rolls back. So no statement was ever prepared. For a transaction that
-    wrote nothing, COMMIT and ROLLBACK do the same thing; a transaction that ran anything
-    but a read (a write, DDL, a SET, a savepoint, a CTE that writes) still ends with a real
-    ROLLBACK. Without psycopg (SQLite) this does nothing.
-    """
+    A page asks for its member, its topic, its posts: before, psycopg sent BEGIN before the
+    first of them and the request ended with COMMIT, two round trips more than the page's
+    statements (about a tenth of a member's page: 100 us of the worker's CPU and 175 us of
+    waiting, bench/README.md). Under PostgreSQL's READ COMMITTED each statement sees the
+    data committed when it starts, in a transaction or not, so a reader sees the same.
+    What a transaction does give, it still gives: a request that writes does so in one
+    transaction (from its first write: rows locked FOR UPDATE stay locked, a failure rolls
+    everything back), and a connection whose execution options set an isolation level (a
+    migration's autocommit block) is left as they set it.
+
+    Also why statements stay prepared: psycopg prepares a statement after its fifth run on
+    a connection but forgets all it prepared on ROLLBACK, and every request ended with one
+    (Flask-SQLAlchemy closes the session). A request that only read now ends with nothing
+    to roll back. Without psycopg (SQLite) this does nothing."""
     if engine.dialect.driver != "psycopg":
         return
 
+    @event.listens_for(engine, "checkout")
+    def read_in_autocommit(dbapi_connection, connection_record, connection_proxy) -> None:
+        dbapi_connection.autocommit = True
+        connection_record.info["reads_outside"] = True
+
     @event.listens_for(engine, "before_cursor_execute")
-    def note_writes(conn: Connection, cursor, statement: str, *args) -> None:
-        if not _reads_only(statement):
-            conn.info["wrote"] = True
-
-    @event.listens_for(engine, "commit")
-    def forget_writes(conn: Connection) -> None:
-        conn.info.pop("wrote", None)
-
-    @event.listens_for(engine, "rollback")
-    def commit_reads(conn: Connection) -> None:
-        # Runs just before the ROLLBACK; after a COMMIT psycopg's rollback() has no
-        # transaction to end and sends nothing.
-        if conn.info.pop("wrote", False) or conn.invalidated:
-            return
-        dbapi_connection = conn.connection.dbapi_connection
-        if dbapi_connection is not None and \
-                dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
-            dbapi_connection.commit()
+    def begin_before_anything_else(conn: Connection, cursor, statement: str, *args) -> None:
+        info = conn.connection.info
+        if info.get("reads_outside") and not _reads_only(statement):
+            info["reads_outside"] = False
+            if "isolation_level" not in conn.get_execution_options():
+                cursor.connection.autocommit = False  # psycopg sends BEGIN first
 
 
 migrate = Migrate()

@@ -1,16 +1,18 @@
-"""How requests end their transactions (forum/extensions.py, end_reads_with_commit).
+"""Transactions on PostgreSQL (forum/extensions.py, read_outside_transactions).
 
-A transaction that only read ends with COMMIT on PostgreSQL, so psycopg keeps the statements
-it prepared and a warm worker skips planning them; anything that wrote still ends with a
-real ROLLBACK when it is not committed.
+Statements that only read run outside a transaction: no BEGIN before a page's statements and
+no COMMIT after them, and nothing to roll back, so psycopg keeps the statements it prepared
+and a warm worker skips planning them. The first statement that does anything else (a write,
+a row lock, DDL) begins a transaction, which still commits or rolls back as a whole.
 """
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.exc import OperationalError
 
 from forum.board.models import Forum
-from forum.extensions import PLAN_FOR_VALUES, db
+from forum.extensions import PLAN_FOR_VALUES, _reads_only, db
 
 
 def _postgresql_only():
@@ -171,9 +173,10 @@ def test_behind_pgbouncer_connections_set_nothing_of_their_own(app, other_app):
 
 def test_reads_with_common_table_expressions_keep_prepared_statements_writing_ones_not(app,
                                                                                      make):
-    """Search's ranking statement starts with WITH: a read like that ends with COMMIT too
-    (before, it dropped the connection's prepared statements); a CTE that writes, or any
-    other statement, still ends with a ROLLBACK, which drops them."""
+    """Search's ranking statement starts with WITH: a read like that runs outside a
+    transaction too (before, it dropped the connection's prepared statements); a CTE that
+    writes, or any other statement, begins one and still ends with a ROLLBACK, which drops
+    them."""
     make.forum(title="Counted")
     titles = select(Forum.title)
     count = text("SELECT count(*) FROM pg_prepared_statements "
@@ -184,7 +187,7 @@ def test_reads_with_common_table_expressions_keep_prepared_statements_writing_on
             def end(statement=None) -> int:
                 if statement is not None:
                     conn.execute(statement)
-                conn.rollback()  # as the end of a request: COMMIT when it only read
+                conn.rollback()  # as the end of a request: nothing to end when it only read
                 prepared = conn.execute(count).scalar()
                 conn.rollback()
                 return prepared
@@ -195,3 +198,113 @@ def test_reads_with_common_table_expressions_keep_prepared_statements_writing_on
             assert end(text("WITH t AS (SELECT 1 AS one) SELECT one FROM t")) == 1
             assert end(text("WITH t AS (UPDATE forums SET title = title WHERE false "
                             "RETURNING id) SELECT count(*) FROM t")) == 0
+
+
+@pytest.mark.parametrize("statement, reads", [
+    ("SELECT forums.title FROM forums", True),
+    ("WITH t AS (SELECT 1 AS one) SELECT one FROM t", True),
+    ("SELECT users.updated_at, users.deleted FROM users", True),  # names, not keywords
+    ("SELECT topics.id FROM topics WHERE topics.id = %(id)s FOR UPDATE", False),
+    ("SELECT forums.id FROM forums FOR UPDATE SKIP LOCKED", False),
+    ("SELECT forums.id FROM forums FOR NO KEY UPDATE", False),
+    ("SELECT forums.id FROM forums FOR SHARE", False),
+    ("SELECT forums.id FROM forums FOR KEY SHARE", False),
+    ("SELECT pg_advisory_xact_lock(%(key)s)", False),
+    ("SELECT nextval('topics_id_seq')", False),
+    ("SELECT set_config('search_path', 'x', true)", False),
+    ("WITH t AS (UPDATE forums SET title = title RETURNING id) SELECT count(*) FROM t", False),
+    ("WITH t AS (DELETE FROM drafts RETURNING id) SELECT count(*) FROM t", False),
+    ("INSERT INTO forums (title) VALUES (%(title)s)", False),
+    ("SAVEPOINT sa_savepoint_1", False),
+    ("SET LOCAL statement_timeout = 0", False),
+    ("VACUUM forums", False),
+])
+def test_what_counts_as_only_reading(statement, reads):
+    """Only a statement that reads and holds nothing runs outside a transaction: a row lock
+    or a function whose effect a transaction bounds (an advisory transaction lock) would
+    end with the statement."""
+    assert _reads_only(statement) is reads
+
+
+def _transaction_states():
+    """psycopg's transaction status after each statement, for an after_cursor_execute
+    listener."""
+    states = []
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        states.append((cursor.connection.info.transaction_status.name, statement[:40]))
+    return states, after
+
+
+def test_a_page_that_only_reads_opens_no_transaction(app, client, make, login):
+    """A member's home page and a topic page run their statements with no BEGIN before and
+    no COMMIT after: two round trips fewer for every page (before: each statement ran in
+    a transaction, which the request's end committed)."""
+    with app.app_context():
+        _postgresql_only()
+        engine = db.engine
+    member = make.user("Reader Only")
+    topic = make.topic(title="Read without a transaction", replies=2)
+    login(member)
+    states, after = _transaction_states()
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        for url in ("/", f"/t/{topic.id}-{topic.slug}", "/latest"):
+            assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+    reads = [state for state in states if state[1].startswith("SELECT")]
+    assert reads and all(state == "IDLE" for state, _ in reads), states
+
+
+def test_the_first_write_begins_one_transaction_for_the_rest(app, make):
+    """Reads before the first write run outside; the write and everything after it are one
+    transaction, which a rollback undoes whole."""
+    forum = make.forum(title="As it was")
+    with app.app_context():
+        _postgresql_only()
+        states, after = _transaction_states()
+        event.listen(db.engine, "after_cursor_execute", after)
+        try:
+            with app.test_request_context():
+                db.session.scalar(select(Forum.id).where(Forum.id == forum.id))
+                db.session.get(Forum, forum.id).title = "Renamed, then undone"
+                db.session.flush()
+                db.session.scalar(select(Forum.title).where(Forum.id == forum.id))
+                db.session.rollback()
+                assert db.session.scalar(select(Forum.title)) == "As it was"
+                db.session.remove()
+        finally:
+            event.remove(db.engine, "after_cursor_execute", after)
+    assert [state for state, _ in states] == ["IDLE", "IDLE", "INTRANS", "INTRANS", "IDLE"], \
+        states
+
+
+def test_rows_locked_for_update_stay_locked_until_the_end(app, make):
+    """SELECT ... FOR UPDATE (a reply locks its topic; admin locks the forums it reorders)
+    begins a transaction: the lock holds until it ends, so a second writer waits."""
+    forum = make.forum(title="Locked")
+    with app.app_context():
+        _postgresql_only()
+        with app.test_request_context():
+            db.session.execute(select(Forum.id).where(Forum.id == forum.id).with_for_update())
+            with db.engine.connect() as other:
+                with pytest.raises(OperationalError, match="could not obtain lock"):
+                    other.execute(select(Forum.id).where(Forum.id == forum.id)
+                                  .with_for_update(nowait=True))
+                other.rollback()
+            db.session.remove()
+        with db.engine.connect() as other:  # and is free once the first has ended
+            assert other.execute(select(Forum.id).where(Forum.id == forum.id)
+                                 .with_for_update(nowait=True)).scalar() == forum.id
+            other.rollback()
+
+
+def test_a_connection_set_to_autocommit_stays_so(app):
+    """A migration's autocommit block (CREATE INDEX CONCURRENTLY) sets the connection's
+    isolation level: its statements must not be put into a transaction."""
+    with app.app_context():
+        _postgresql_only()
+        with db.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("VACUUM forums")  # refused inside a transaction block
