@@ -18,7 +18,8 @@ postgres        The real thing: `pg_ctlcluster --skip-systemctl-redirect <versio
 
 Expected for both PostgreSQL faults: during the outage requests get the 503 page ("The forum
 is briefly unavailable"), never a 500 or a stack trace; afterwards the same gunicorn workers
-serve again (the engine has pool_pre_ping, forum/config.py) without a restart; no
+serve again (a connection idle longer than DATABASE_PING_AFTER_IDLE is pinged and
+replaced, forum/extensions.py) without a restart; no
 acknowledged write is lost; counters equal recounts. Results: bench/results/faults-<mode>.json.
 """
 from __future__ import annotations

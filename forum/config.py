@@ -74,13 +74,15 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'forum.db'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection idle this long is pinged before use (forum/extensions.py,
+    # ping_after_idle); one in steady use is not.
+    DATABASE_PING_AFTER_IDLE = float(os.environ.get("DATABASE_PING_AFTER_IDLE", "0.25"))
     # Behind PgBouncer in transaction pooling mode (docs/scaling.md): no server-side prepared
     # statements (psycopg 3 prepares a query after 5 runs, on a server connection that the
     # next transaction may not get).
     if os.environ.get("PGBOUNCER", "0") == "1":
-        SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True,
-                                     "connect_args": {"prepare_threshold": None}}
+        SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"prepare_threshold": None}}
     REDIS_URL = os.environ.get("REDIS_URL")
     # One log line per request (forum/requestlog.py), as text or "json".
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")

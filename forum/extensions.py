@@ -1,5 +1,6 @@
 """Extensions are created once here and bound to an app in create_app()."""
 import re
+import time
 from functools import lru_cache
 
 from flask_login import LoginManager
@@ -8,6 +9,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic migrations name the same thing on every database.
@@ -105,6 +107,39 @@ def plan_each_statement(engine: Engine) -> None:
             threshold = None
         if cursor.connection.prepare_threshold != threshold:
             cursor.connection.prepare_threshold = threshold
+
+
+def ping_after_idle(engine: Engine, seconds: float) -> None:
+    """A pooled connection is pinged before use only when it has sat idle `seconds` or
+    more (DATABASE_PING_AFTER_IDLE); a dead one is replaced before the request sees it.
+
+    `pool_pre_ping` pinged at every checkout: a round trip more for every page that reads
+    the database (a member's page: 75 us of the worker's CPU and 130 us of its time,
+    bench/README.md), and a statement for PostgreSQL to answer. Under load a connection
+    comes back to the pool and goes out again within milliseconds, so it is not pinged.
+    A restart of PostgreSQL (or of the network between) keeps it away longer than that:
+    a connection checked out during the outage fails as the database does (the 503 page),
+    and every one checked out after it has sat idle at least as long, so it is pinged and
+    replaced. What is not caught is a connection that dies while the database stays up
+    (a backend ended by an administrator) and is taken again within `seconds`: its
+    request fails once, and SQLAlchemy then replaces every connection of the pool.
+    tests/test_transactions.py shows both. SQLite's connections do not die this way."""
+    if engine.dialect.name == "sqlite":
+        return
+
+    @event.listens_for(engine, "checkin")
+    def idle_from(dbapi_connection, connection_record) -> None:
+        connection_record.info["idle_from"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
+        since = connection_record.info.get("idle_from")  # None: connected just now
+        if since is None or time.monotonic() - since < seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("the connection died while idle") from error  # pool retries
 
 
 def read_outside_transactions(engine: Engine) -> None:

@@ -7,6 +7,8 @@ a row lock, DDL) begins a transaction, which still commits or rolls back as a wh
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.exc import OperationalError
@@ -308,3 +310,92 @@ def test_a_connection_set_to_autocommit_stays_so(app):
         with db.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             conn.exec_driver_sql("VACUUM forums")  # refused inside a transaction block
+
+
+def _pings(engine) -> list[int]:
+    """Count the pings the engine's dialect sends (one entry per ping)."""
+    sent = []
+    ping = engine.dialect.do_ping
+
+    def counted(dbapi_connection):
+        sent.append(1)
+        return ping(dbapi_connection)
+    engine.dialect.do_ping = counted
+    return sent
+
+
+def _titles(other) -> list[str]:
+    """What a request of `other` reads first: the forums' titles."""
+    with other.test_request_context():
+        try:
+            return db.session.scalars(select(Forum.title)).all()
+        finally:
+            db.session.remove()
+
+
+def _backend_of_pooled_connection(other) -> int:
+    """The PostgreSQL backend of the one connection `other`'s pool holds."""
+    with other.test_request_context():
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        db.session.remove()
+    return pid
+
+
+def _end_backend(app, pid: int) -> None:
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+            conn.rollback()
+
+
+def _one_connection(other_app, idle: float):
+    return other_app(DATABASE_PING_AFTER_IDLE=idle,
+                     SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0})
+
+
+def test_a_connection_in_steady_use_is_not_pinged(app, other_app, make):
+    """Before, every checkout sent a ping (pool_pre_ping): a round trip more for each page.
+    A connection that comes back and goes out again within DATABASE_PING_AFTER_IDLE is not
+    pinged; one that sat idle longer is."""
+    with app.app_context():
+        _postgresql_only()
+    make.forum(title="Read often")
+    other = _one_connection(other_app, 0.3)
+    with other.app_context():
+        sent = _pings(db.engine)
+    for _ in range(5):
+        assert _titles(other) == ["Read often"]
+    assert sent == []
+    time.sleep(0.35)
+    assert _titles(other) == ["Read often"]
+    assert sent == [1]
+
+
+def test_a_connection_that_died_while_idle_is_replaced_before_use(app, other_app, make):
+    """A connection whose backend ended while it sat in the pool (the database restarted,
+    a proxy dropped it) is pinged, found dead and replaced: the request never sees it."""
+    with app.app_context():
+        _postgresql_only()
+    make.forum(title="Still served")
+    other = _one_connection(other_app, 0.1)
+    old = _backend_of_pooled_connection(other)
+    _end_backend(app, old)
+    time.sleep(0.15)
+    assert _titles(other) == ["Still served"]
+    assert _backend_of_pooled_connection(other) != old
+
+
+def test_a_connection_that_died_in_steady_use_fails_once_then_the_pool_recovers(
+        app, other_app, make):
+    """The price of not pinging a connection in steady use: one whose backend ended while
+    the database stayed up, taken again at once, fails the statement (a request gets the
+    503 page: tests/bench/test_outage.py); SQLAlchemy then replaces the pool's connections
+    and the next request is served."""
+    with app.app_context():
+        _postgresql_only()
+    make.forum(title="Back at once")
+    other = _one_connection(other_app, 60)
+    _end_backend(app, _backend_of_pooled_connection(other))
+    with pytest.raises(OperationalError):
+        _titles(other)
+    assert _titles(other) == ["Back at once"]
