@@ -103,6 +103,21 @@ def page_csrf_token() -> str:
     return token
 
 
+# Where a piece of HTML kept for many members had the session's CSRF token (a reply form,
+# a topic page's post controls): each page puts its own session's token back.
+CSRF_MARK = "<!--csrf-->"
+
+
+def without_csrf_token(html: str) -> str:
+    """`html` (rendered for this request) to keep for any member: its token marked."""
+    return html.replace(page_csrf_token(), CSRF_MARK)
+
+
+def with_csrf_token(html: str) -> str:
+    """Kept `html` with this session's CSRF token where it was marked."""
+    return html.replace(CSRF_MARK, page_csrf_token()) if CSRF_MARK in html else html
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(relative=relative, long_date=long_date,

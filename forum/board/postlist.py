@@ -11,7 +11,8 @@ helpful vote, an accepted answer: the receivers at the bottom of pagecache.py), 
 kept before the write is never served after it. Then `fill` renders the viewer's controls
 (nothing at all for visitors) into the markers: once per distinct set of controls on the
 page, for a stand-in post with stamped id, number and author, copied per post with its own
-values (a member's page has two or three such sets, not twenty posts' worth of template).
+values (a member's page has two or three such sets, not twenty posts' worth of template),
+and the rendered sets are kept in the process for the next member with the same ones.
 
 The facts of the list's posts (queries.PostFacts: state, position, helpful count, author)
 are kept with it, as JSON before the HTML: they change only with what the list shows, and
@@ -29,13 +30,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from typing import NamedTuple
 
-from flask import render_template
+from flask import current_app, render_template
 from markupsafe import Markup, escape
 
 from .. import pagecache
 from ..permissions import PostAbilities
+from ..templating import with_csrf_token, without_csrf_token
 from .queries import PostFacts
 
 MARKER = re.compile(r"<!--viewer:(vote|answer|actions):(\d+)-->")
@@ -120,9 +123,34 @@ def _pack(posts, topic, html: str) -> str:
     return json.dumps(facts, separators=(",", ":")) + FACTS_END + html
 
 
+CONTROLS_KEPT = 512  # sets of controls each process keeps (_controls)
+
+
+def _controls(shapes: tuple[Shape, ...], topic_id: int, manage_answer: bool) -> dict[str, str]:
+    """The stamped controls of each shape ({"KIND:SHAPE": html}) with this session's CSRF
+    token: board/_post_controls.html rendered once per process for these shapes on this
+    topic, and kept (token marked) for the next member whose page has the same ones; what
+    it shows depends on nothing else (its links are the app's paths for the stamps)."""
+    kept = current_app.extensions.setdefault("forum.post_controls", OrderedDict())
+    key = (shapes, topic_id, manage_answer)
+    stamped = kept.get(key)
+    if stamped is None:
+        rendered = without_csrf_token(render_template(
+            "board/_post_controls.html", shapes=list(shapes), topic_id=topic_id,
+            manage_answer=manage_answer, stamp=STAMP))
+        parts = SLOT.split(rendered)
+        # parts: [before, kind, shape, html, kind, shape, html, ...]
+        stamped = kept[key] = {f"{parts[i]}:{parts[i + 1]}": parts[i + 2].strip()
+                               for i in range(1, len(parts) - 2, 3)}
+        while len(kept) > CONTROLS_KEPT:
+            kept.popitem(last=False)
+    return {slot: with_csrf_token(html) for slot, html in stamped.items()}
+
+
 def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Markup:
-    """The list with this viewer's controls in its markers (board/_post_controls.html, one
-    render for the page; nothing for visitors) and what follows the opening post, `extras`,
+    """The list with this viewer's controls in its markers (board/_post_controls.html, at
+    most one render for the page, none when `_controls` kept its shapes; nothing for
+    visitors) and what follows the opening post, `extras`,
     already rendered by the page."""
     slots: dict[str, str] = {}
     if abilities.user_id is not None:
@@ -130,13 +158,7 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
         shape_of = {post.id: shapes.setdefault(Shape(
             abilities.post(post), post.id in helpful, topic.accepted_post_id == post.id,
             abilities.reply and post.is_public), len(shapes)) for post in posts}
-        rendered = render_template("board/_post_controls.html", shapes=list(shapes),
-                                   topic=topic, manage_answer=abilities.manage_answer,
-                                   stamp=STAMP)
-        parts = SLOT.split(rendered)
-        # parts: [before, kind, shape, html, kind, shape, html, ...]
-        stamped = {f"{parts[i]}:{parts[i + 1]}": parts[i + 2].strip()
-                   for i in range(1, len(parts) - 2, 3)}
+        stamped = _controls(tuple(shapes), topic.id, abilities.manage_answer)
         for post in posts:
             for kind in ("vote", "answer", "actions"):
                 if control := stamped.get(f"{kind}:{shape_of[post.id]}"):

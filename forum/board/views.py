@@ -17,7 +17,7 @@ from ..writing import services as writing
 from ..notify import queries as notify_queries
 from ..notify import reading as notify_reading
 from ..permissions import TopicAbilities, can, require, viewer_scope
-from ..templating import page_csrf_token
+from ..templating import with_csrf_token, without_csrf_token
 from ..pings import queries as ping_queries
 from ..urls import page_arg, page_count, post_url, topic_url
 from ..polls import queries as poll_queries
@@ -221,9 +221,6 @@ def topic(topic_id: int, slug: str | None = None):
                               else {"form": None}))
 
 
-CSRF_MARK = "<!--csrf-->"
-
-
 def reply_form(topic, kept: pagecache.KeptFragment | None) -> dict:
     """The reply form under a topic (`reply_form`, and the form as `form` for the page's
     error summary). A member with no kept draft gets the form every such member gets, but
@@ -237,9 +234,8 @@ def reply_form(topic, kept: pagecache.KeptFragment | None) -> dict:
     if kept is None or writing_queries.may_have_drafts():
         form = ReplyForm(formdata=None)
         return {"form": form, "reply_form": Markup(render(form))}
-    token = page_csrf_token()
-    html = kept.or_render(lambda: render(ReplyForm(formdata=None)).replace(token, CSRF_MARK))
-    return {"form": None, "reply_form": Markup(html.replace(CSRF_MARK, token))}
+    html = kept.or_render(lambda: without_csrf_token(render(ReplyForm(formdata=None))))
+    return {"form": None, "reply_form": Markup(with_csrf_token(html))}
 
 
 @bp.get("/p/<id:post_id>")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from flask import template_rendered
+
 from forum import create_app
 from forum.board import views
 from forum.config import TestConfig
@@ -79,3 +81,44 @@ def test_a_kept_form_builds_no_form_object(app, make, login, monkeypatch):
     assert len(built) == 1
     assert 'action="/t/%d/reply"' % topic.id in second and "<!--csrf-->" not in second
     assert "Error:" not in second and "Error:" not in first
+
+
+def test_post_controls_are_kept_for_members_with_the_same_ones_each_with_their_token(
+        app, make, rendered):  # rendered: the clock stands still
+    """A topic page's controls (helpful, report, quote...) are rendered once per process for
+    a set of shapes (board/postlist._controls) and given to the next member with the same
+    ones, each with their own session's CSRF token, which works; a member who may do more
+    (the author: edit) gets theirs rendered."""
+    protected = create_app({**config_dict(TestConfig), "WTF_CSRF_ENABLED": True,
+                            "POST_LIST_CACHE_LOCAL": True,
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    names: list[str] = []
+
+    def record(sender, template, context, **extra):
+        names.append(template.name)
+    template_rendered.connect(record, protected)
+    try:
+        author = make.user()
+        topic = make.topic(author=author, repliers=[author], replies=2)
+        url = f"/t/{topic.id}-{topic.slug}"
+        first, second, writer = (protected.test_client() for _ in range(3))
+        _log_in(first, make.user())
+        _log_in(second, make.user())
+        _log_in(writer, author)
+        pages = [first.get(url).text, second.get(url).text]
+        assert names.count("board/_post_controls.html") == 1
+        helpful = [re.search(r'<form class="inline" method="post" action="/p/(\d+)/helpful">'
+                             r'.*?</form>', page, re.S) for page in pages]
+        tokens = [re.search(r'name="csrf_token" value="([^"]+)"', found.group(0)).group(1)
+                  for found in helpful]
+        assert tokens[0] != tokens[1] and "<!--csrf-->" not in pages[0] + pages[1]
+        answer = second.post(f"/p/{helpful[1].group(1)}/helpful",
+                             data={"helpful": "1", "csrf_token": tokens[1]})
+        assert answer.status_code == 302
+        own = writer.get(url).text
+        assert names.count("board/_post_controls.html") == 2 and "/edit\"" in own
+    finally:
+        template_rendered.disconnect(record, protected)
+        with protected.app_context():
+            db.session.remove()
+            db.engine.dispose()
