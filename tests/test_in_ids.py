@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from forum.accounts.models import User
-from forum.board.models import Forum
+from forum.accounts import services as account_services
+from forum.accounts.models import Role, User
+from forum.board import queries as board_queries
+from forum.board.models import Forum, Post
 from forum.dbutil import in_ids
 from forum.extensions import db
 from forum.groups import queries as group_queries
@@ -38,6 +40,36 @@ def test_on_postgresql_the_unread_statements_bind_their_ids_as_one_array(name):
     sql = str(compiled)
     assert "POSTCOMPILE" not in sql, sql  # an expanding IN list
     assert "= ANY (" in sql and "::INTEGER[]" in sql, sql
+
+
+EVERY_PAGE = {
+    "a member's own row and session facts": lambda: account_services._session_statement()[1],
+    "a topic page's topic": lambda: board_queries._topic_statement()[1],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EVERY_PAGE))
+def test_the_statements_of_every_page_render_no_list_per_run(app, name):  # app: every fact
+    """An expanding IN list is rendered into the statement's text at every run: the member's
+    statement had one (the roles that see moderation's count), on every page."""
+    sql = str(EVERY_PAGE[name]().compile(dialect=postgresql.psycopg.dialect()))
+    assert "POSTCOMPILE" not in sql, sql
+
+
+def test_a_moderator_still_sees_what_waits_and_a_member_does_not(client, make, login):
+    reporter, author = make.user(), make.user()
+    topic = make.topic(author=author, replies=1)
+    login(reporter)
+    with client.application.app_context():
+        post_id = db.session.scalar(select(Post.id).where(Post.topic_id == topic.id,
+                                                          Post.position == 2))
+    assert client.post(f"/p/{post_id}/report", data={"reason": "spam",
+                                                     "details": "Selling things."}
+                       ).status_code == 302
+    assert "Moderation" not in client.get("/").text.split("</nav>")[0]
+    for role in (Role.MODERATOR, Role.ADMIN):
+        page = login(make.user(role=role), client=client.application.test_client()).get("/")
+        assert "Moderation <span class=\"notify-count\">(1" in page.text, role
 
 
 def test_elsewhere_the_ids_are_an_expanding_in_list():

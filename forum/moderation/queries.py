@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User, name_key
@@ -75,8 +75,10 @@ def waiting_count_query(user_id: int, cap: int = WAITING_CAP):
     waiting = (select(Post.id).where(Post.approval == Approval.PENDING)
                .limit(cap + 1).subquery())
     role = select(User.role).where(User.id == user_id).scalar_subquery()
+    # two comparisons, not `role IN (...)`: an IN list is rendered into the statement at
+    # every run (SQLAlchemy's expanding parameter), and this one runs on every member's page
     return select(case(
-        (role.in_([Role.MODERATOR, Role.ADMIN]),
+        (or_(role == Role.MODERATOR, role == Role.ADMIN),
          select(func.count()).select_from(reported).scalar_subquery()
          + select(func.count()).select_from(waiting).scalar_subquery()),
         else_=None)).scalar_subquery()
