@@ -153,8 +153,9 @@ def read_outside_transactions(engine: Engine) -> None:
     data committed when it starts, in a transaction or not, so a reader sees the same.
     What a transaction does give, it still gives: a request that writes does so in one
     transaction (from its first write: rows locked FOR UPDATE stay locked, a failure rolls
-    everything back), and a connection whose execution options set an isolation level (a
-    migration's autocommit block) is left as they set it.
+    everything back), a streamed read (a server-side cursor) has its transaction, and a
+    connection whose execution options set an isolation level (a migration's autocommit
+    block) is left as they set it.
 
     Also why statements stay prepared: psycopg prepares a statement after its fifth run on
     a connection but forgets all it prepared on ROLLBACK, and every request ended with one
@@ -169,9 +170,13 @@ def read_outside_transactions(engine: Engine) -> None:
         connection_record.info["reads_outside"] = True
 
     @event.listens_for(engine, "before_cursor_execute")
-    def begin_before_anything_else(conn: Connection, cursor, statement: str, *args) -> None:
+    def begin_before_anything_else(conn: Connection, cursor, statement: str, parameters,
+                                   context, executemany) -> None:
         info = conn.connection.info
-        if info.get("reads_outside") and not _reads_only(statement):
+        # a streamed read (stream_results, yield_per) is DECLAREd as a server-side cursor,
+        # which lives only in a transaction
+        if info.get("reads_outside") and (not _reads_only(statement) or (
+                context is not None and context.execution_options.get("stream_results"))):
             info["reads_outside"] = False
             if "isolation_level" not in conn.get_execution_options():
                 cursor.connection.autocommit = False  # psycopg sends BEGIN first

@@ -399,3 +399,19 @@ def test_a_connection_that_died_in_steady_use_fails_once_then_the_pool_recovers(
     with pytest.raises(OperationalError):
         _titles(other)
     assert _titles(other) == ["Back at once"]
+
+
+def test_results_streamed_from_a_server_side_cursor_still_come(app, make):
+    """A server-side cursor (stream_results, yield_per: psycopg DECLAREs it) lives only in a
+    transaction: a streamed read begins one."""
+    make.forum(title="Streamed")
+    with app.app_context():
+        _postgresql_only()
+        with db.engine.connect() as conn:
+            streamed = conn.execution_options(stream_results=True, max_row_buffer=10)
+            assert streamed.execute(select(Forum.title)).scalars().all() == ["Streamed"]
+            conn.rollback()
+        with app.test_request_context():
+            assert [forum.title for forum in db.session.scalars(
+                select(Forum).execution_options(yield_per=5))] == ["Streamed"]
+            db.session.remove()
