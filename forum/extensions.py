@@ -155,7 +155,8 @@ def read_outside_transactions(engine: Engine) -> None:
     transaction (from its first write: rows locked FOR UPDATE stay locked, a failure rolls
     everything back), a streamed read (a server-side cursor) has its transaction, and a
     connection whose execution options set an isolation level (a migration's autocommit
-    block) is left as they set it.
+    block) is left as they set it. (Only statements that go through SQLAlchemy are seen:
+    code taking the raw psycopg connection, which none does, would be in autocommit.)
 
     Also why statements stay prepared: psycopg prepares a statement after its fifth run on
     a connection but forgets all it prepared on ROLLBACK, and every request ended with one
