@@ -117,7 +117,7 @@ def _topic_statement() -> tuple[tuple[str, ...], Any]:
     return TOPIC_FACTS.statement(Topic.id, lambda *facts: (
         select(Topic, *facts)
         .where(Topic.id == bindparam("topic_id", type_=Integer))
-        .options(joinedload(Topic.forum),  # no page of a topic shows its category
+        .options(joinedload(Topic.forum).joinedload(Forum.category),
                  # what the page shows of them: who wrote the last post; the answer
                  joinedload(Topic.last_post).load_only(Post.id, Post.author_id)
                  .joinedload(Post.author).load_only(*PAGE_AUTHOR_COLUMNS),
@@ -126,7 +126,7 @@ def _topic_statement() -> tuple[tuple[str, ...], Any]:
 
 
 def topic(topic_id: int, viewer_id: int | None = None) -> Topic | None:
-    """A topic with its forum, last and accepted posts (what its page shows of
+    """A topic with its forum, category, last and accepted posts (what its page shows of
     them and their authors: other columns load when first read), and its facts (those
     about a viewer for `viewer_id`)."""
     names, statement = _topic_statement()
