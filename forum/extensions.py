@@ -114,8 +114,8 @@ def ping_after_idle(engine: Engine, seconds: float) -> None:
     more (DATABASE_PING_AFTER_IDLE); a dead one is replaced before the request sees it.
 
     `pool_pre_ping` pinged at every checkout: a round trip more for every page that reads
-    the database (a member's page: 75 us of the worker's CPU and 130 us of its time,
-    bench/README.md), and a statement for PostgreSQL to answer. Under load a connection
+    the database (on a member's Articles page 10-15% of the time and half of the system
+    time that was left, bench/README.md), and a statement for PostgreSQL to answer. Under load a connection
     comes back to the pool and goes out again within milliseconds, so it is not pinged.
     A restart of PostgreSQL (or of the network between) keeps it away longer than that:
     a connection checked out during the outage fails as the database does (the 503 page),
@@ -148,8 +148,8 @@ def read_outside_transactions(engine: Engine) -> None:
 
     A page asks for its member, its topic, its posts: before, psycopg sent BEGIN before the
     first of them and the request ended with COMMIT, two round trips more than the page's
-    statements (about a tenth of a member's page: 100 us of the worker's CPU and 175 us of
-    waiting, bench/README.md). Under PostgreSQL's READ COMMITTED each statement sees the
+    statements (on a member's Articles page 5-7% of the time and a third of the system
+    time, bench/README.md). Under PostgreSQL's READ COMMITTED each statement sees the
     data committed when it starts, in a transaction or not, so a reader sees the same.
     What a transaction does give, it still gives: a request that writes does so in one
     transaction (from its first write: rows locked FOR UPDATE stay locked, a failure rolls
