@@ -36,12 +36,11 @@ def _pages(total: int) -> tuple[int, int]:
 def index():
     # Published articles (their count, and a page of them) are the same for everyone: kept
     # (issue 15), dropped by any write to a listed topic or a publication (`site`).
-    page, pages = _pages(pagecache.kept_number(
-        "articles", [pagecache.SITE, pagecache.LISTS], queries.article_count))
-    listing = pagecache.kept_fragment(
-        f"articles:{page}", [pagecache.SITE, pagecache.LISTS],
-        lambda: render_template("articles/_listing.html",
-                                entries=queries.articles(page, PER_PAGE)))
+    _, page, pages, listing = pagecache.kept_listing(
+        "articles", [pagecache.SITE, pagecache.LISTS], queries.article_count, page_arg(),
+        _pages, lambda page: f"articles:{page}",
+        lambda total, page, pages: render_template(
+            "articles/_listing.html", entries=queries.articles(page, PER_PAGE)))
     return render_template(
         "articles/index.html", page=page, pages=pages, listing=Markup(listing),
         unpublished=queries.unpublished_articles() if can(current_user, "write_article")

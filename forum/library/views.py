@@ -57,21 +57,23 @@ def index():
         tag = queries.tag_by_slug(slug[:60])
         if tag is None:
             abort(404)
-    total = pagecache.kept_number(f"library:{tag.id if tag else 0}",
-                                  [pagecache.SITE, pagecache.LISTS],
-                                  lambda: queries.link_count(tag))
-    pages = page_count(total, queries.PER_PAGE)
-    page = page_arg(pages)
     manage = can(current_user, "manage_links")
-    # The same for every visitor and member, and for all staff: kept (issue 15), dropped by
-    # any write to a listed topic (an entry is one) or to the whole site.
-    body = pagecache.kept_fragment(
-        f"library:{sort}:{tag.id if tag else 0}:{page}:{int(manage)}",
-        [pagecache.SITE, pagecache.LISTS],
-        lambda: render_template("library/_index_body.html", links=queries.links(sort, tag, page),
-                                total=total, page=page, pages=pages, sort=sort,
-                                sorts=queries.SORTS, tag=tag, tags=queries.tags_in_use(),
-                                manage=manage))
+    shelf = tag.id if tag else 0
+
+    def paged(total: int) -> tuple[int, int]:
+        pages = page_count(total, queries.PER_PAGE)
+        return page_arg(pages), pages
+    # The count and the page are the same for every visitor and member, and for all staff:
+    # kept (issue 15), dropped by any write to a listed topic (an entry is one) or to the
+    # whole site.
+    _, page, _, body = pagecache.kept_listing(
+        f"library:{shelf}", [pagecache.SITE, pagecache.LISTS],
+        lambda: queries.link_count(tag), page_arg(), paged,
+        lambda page: f"library:{sort}:{shelf}:{page}:{int(manage)}",
+        lambda total, page, pages: render_template(
+            "library/_index_body.html", links=queries.links(sort, tag, page), total=total,
+            page=page, pages=pages, sort=sort, sorts=queries.SORTS, tag=tag,
+            tags=queries.tags_in_use(), manage=manage))
     return render_template("library/index.html", body=Markup(body), tag=tag, page=page)
 
 

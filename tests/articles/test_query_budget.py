@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from forum import pagecache
 from forum.accounts.models import Role, User
 from forum.board import services as board
 from forum.board.models import Topic
@@ -57,7 +58,7 @@ def test_article_pages_cost_the_same_with_1_and_30_entries(client, make, login, 
 
 def test_a_kept_articles_page_costs_nothing_and_a_new_article_shows_at_once(
         app, client, make, count_queries):
-    """The list's count (for its pages) is kept with the list (pagecache.kept_number): it
+    """The list's count (for its pages) is kept with the list (pagecache.kept_listing): it
     was 4 ms of the database on every request at 2,000 articles."""
     staff = make.user(role=Role.STAFF)
     for n in range(10):
@@ -68,3 +69,27 @@ def test_a_kept_articles_page_costs_nothing_and_a_new_article_shows_at_once(
     write(app, staff, title="Article eleven")
     page = client.get("/articles").text
     assert "Article eleven" in page and "/articles?page=2" in page
+
+
+def test_the_count_and_the_page_come_in_one_look_up(app, client, make, monkeypatch):
+    """A kept articles or library page asks the page cache's store once (one MGET with
+    Redis) for its count and its page; before, once for each. A page asked for beyond the
+    last is the last page, looked up again."""
+    looked_up = []
+    real = pagecache.MemoryStore.fetch_many
+
+    def fetch_many(store, wanted):
+        looked_up.append(len(wanted))
+        return real(store, wanted)
+    monkeypatch.setattr(pagecache.MemoryStore, "fetch_many", fetch_many)
+    staff = make.user(role=Role.STAFF)
+    for n in range(11):
+        write(app, staff, title=f"Paged article {n}")
+    for url in ("/articles", "/articles?page=2", "/library"):
+        client.get(url)
+        looked_up.clear()
+        assert client.get(url).status_code == 200
+        assert looked_up == [2], url
+    looked_up.clear()
+    beyond = client.get("/articles?page=9").text
+    assert looked_up == [2, 1] and "Paged article 0" in beyond  # the oldest: the last page
