@@ -47,6 +47,7 @@ from . import clock
 from .extensions import db
 from . import metrics
 from .redisconn import redis_client
+from .urls import page_arg, page_count
 
 CACHED_TYPES = ("text/html", "application/atom+xml")
 # Pages that are personal or have effects even for a visitor: never kept.
@@ -363,20 +364,22 @@ def kept_fragment(key: str, scopes: list[str], render: Callable[[], str]) -> str
     return KeptFragment(key, scopes).or_render(render)
 
 
-def kept_listing(count_key: str, scopes: list[str], count: Callable[[], int], asked: int,
-                 paged: Callable[[int], tuple[int, int]], page_key: Callable[[int], str],
+def kept_listing(count_key: str, scopes: list[str], count: Callable[[], int], per_page: int,
+                 page_key: Callable[[int], str],
                  render: Callable[[int, int, int], str]) -> tuple[int, int, int, str]:
     """A paged listing that many viewers share (the articles, the library): its count and
-    the HTML of a page, both kept as fragments are, and looked up in one round trip (one
-    MGET with Redis, where it was one each). Counting 2,000 articles or 1,000 links took
-    4 ms of the database on every request of their pages (issue 15). `asked`: the page
-    asked for; `paged(total)`: (page, pages), the page clamped to the last; `page_key(page)`
-    the page's key; `render(total, page, pages)` its HTML. Returns (total, page, pages,
-    html); a page asked for beyond the last is looked up again as the last."""
+    the HTML of the page asked for (?page=N), both kept as fragments are, and looked up in
+    one round trip (one MGET with Redis, where it was one each). Counting 2,000 articles or
+    1,000 links took 4 ms of the database on every request of their pages (issue 15).
+    `page_key(page)`: the page's key; `render(total, page, pages)`: its HTML. Returns
+    (total, page, pages, html); a page asked for beyond the last is looked up again as the
+    last."""
+    asked = page_arg()
     kept = kept_fragments({"count": (f"number:{count_key}", scopes),
                            "page": (page_key(asked), scopes)})
     total = int(kept["count"].or_render(lambda: str(count())))
-    page, pages = paged(total)
+    pages = page_count(total, per_page)
+    page = page_arg(pages)
     fragment = kept["page"] if page == asked else KeptFragment(page_key(page), scopes)
     return total, page, pages, fragment.or_render(lambda: render(total, page, pages))
 

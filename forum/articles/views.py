@@ -37,8 +37,8 @@ def index():
     # Published articles (their count, and a page of them) are the same for everyone: kept
     # (issue 15), dropped by any write to a listed topic or a publication (`site`).
     _, page, pages, listing = pagecache.kept_listing(
-        "articles", [pagecache.SITE, pagecache.LISTS], queries.article_count, page_arg(),
-        _pages, lambda page: f"articles:{page}",
+        "articles", [pagecache.SITE, pagecache.LISTS], queries.article_count, PER_PAGE,
+        lambda page: f"articles:{page}",
         lambda total, page, pages: render_template(
             "articles/_listing.html", entries=queries.articles(page, PER_PAGE)))
     return render_template(

@@ -9,7 +9,6 @@ from markupsafe import Markup
 from .. import pagecache
 
 from ..errors import Invalid, keeps_input
-from ..urls import page_arg, page_count
 from ..handlers import act, complete
 from ..client_address import client_address
 from ..board import postlist
@@ -59,16 +58,12 @@ def index():
             abort(404)
     manage = can(current_user, "manage_links")
     shelf = tag.id if tag else 0
-
-    def paged(total: int) -> tuple[int, int]:
-        pages = page_count(total, queries.PER_PAGE)
-        return page_arg(pages), pages
     # The count and the page are the same for every visitor and member, and for all staff:
     # kept (issue 15), dropped by any write to a listed topic (an entry is one) or to the
     # whole site.
     _, page, _, body = pagecache.kept_listing(
         f"library:{shelf}", [pagecache.SITE, pagecache.LISTS],
-        lambda: queries.link_count(tag), page_arg(), paged,
+        lambda: queries.link_count(tag), queries.PER_PAGE,
         lambda page: f"library:{sort}:{shelf}:{page}:{int(manage)}",
         lambda total, page, pages: render_template(
             "library/_index_body.html", links=queries.links(sort, tag, page), total=total,
