@@ -69,14 +69,15 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .ratelimit import rate_limits
     from .pagecache import page_cache
-    from .extensions import (csrf, db, login_manager, migrate, ping_after_idle,
-                             plan_each_statement, read_outside_transactions)
+    from .extensions import (csrf, db, describe_results_once, login_manager, migrate,
+                             ping_after_idle, plan_each_statement, read_outside_transactions)
 
     db.init_app(app)
     with app.app_context():
         ping_after_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
         read_outside_transactions(db.engine)
         plan_each_statement(db.engine)
+        describe_results_once(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

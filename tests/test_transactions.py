@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+import psycopg
 import pytest
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.exc import OperationalError
@@ -415,3 +416,49 @@ def test_results_streamed_from_a_server_side_cursor_still_come(app, make):
             assert [forum.title for forum in db.session.scalars(
                 select(Forum).execution_options(yield_per=5))] == ["Streamed"]
             db.session.remove()
+
+
+def test_a_warm_page_builds_no_column_descriptions(app, client, make, login, monkeypatch):
+    """SQLAlchemy asks each result for `cursor.description` and, for a statement it knows,
+    only looks whether it is None; psycopg built a Column per column all the same (31 for the
+    session member's statement). Each result shape's Columns are built once per process."""
+    with app.app_context():
+        _postgresql_only()
+    topic = make.topic(title="Described once", replies=2)
+    login(make.user("Described Reader"))
+    url = f"/t/{topic.id}-{topic.slug}"
+    assert client.get(url).status_code == 200
+    built = []
+    original = psycopg.Column.__init__
+
+    def counting(self, cursor, index):
+        built.append(index)
+        original(self, cursor, index)
+    monkeypatch.setattr(psycopg.Column, "__init__", counting)
+    assert client.get(url).status_code == 200
+    assert built == []
+
+
+def test_column_descriptions_are_shared_only_by_results_of_one_shape(app):
+    """Two results share Columns only where psycopg would build equal ones: the same names,
+    types, modifiers and sizes. A result without rows is described as None."""
+    with app.app_context():
+        _postgresql_only()
+        with db.engine.connect() as conn:
+            def described(statement: str):
+                cursor = conn.exec_driver_sql(statement).cursor
+                return [(c.name, c.type_code, c.internal_size) for c in cursor.description]
+            for _ in range(2):
+                assert described("SELECT 1 AS a") == [("a", 23, 4)]
+                assert described("SELECT 'x'::text AS a") == [("a", 25, None)]
+                assert described("SELECT 1::bigint AS a, 2 AS b") == [("a", 20, 8), ("b", 23, 4)]
+                assert described("SELECT 2 AS b") == [("b", 23, 4)]
+            raw = conn.connection.dbapi_connection
+            with raw.cursor() as cursor:
+                cursor.execute("SET jit = off")
+                assert cursor.description is None
+                cursor.execute("SELECT 1 AS a")
+                first = cursor.description
+                cursor.execute("SELECT 1 AS a")
+                assert cursor.description == first and cursor.description is not first
+            conn.rollback()
