@@ -36,6 +36,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import redis
 from flask import Flask, Response, current_app, g, has_app_context, request, session
@@ -139,12 +140,20 @@ class RedisStore:
         raw, *numbers = self.client.mget([self._page(key)] + [self._version(s) for s in scopes])
         return self._entry(raw, tuple(int(n or 0) for n in numbers))
 
-    def fetch_many(self, wanted: list[tuple[str, list[str]]]):
+    def fetch_many(self, wanted: list[tuple[str, list[str]]], along: RidesAlong | None = None):
         """fetch() for several keys in one MGET: the entries, then each scope's version
-        once."""
+        once. `along`'s commands go in the same round trip (a pipeline), and it is given
+        their answers."""
         scopes = sorted({scope for _, needed in wanted for scope in needed})
-        raw = self.client.mget([self._page(key) for key, _ in wanted]
-                               + [self._version(scope) for scope in scopes])
+        keys = [self._page(key) for key, _ in wanted] + [self._version(s) for s in scopes]
+        if along is None:
+            raw = self.client.mget(keys)
+        else:
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.mget(keys)
+                along.queue(pipe)
+                raw, *answers = pipe.execute()
+            along.answered(answers)
         version = dict(zip(scopes, (int(n or 0) for n in raw[len(wanted):])))
         return [self._entry(raw[i], tuple(version[scope] for scope in needed))
                 for i, (_, needed) in enumerate(wanted)]
@@ -334,12 +343,15 @@ class KeptFragment:
         return html
 
 
-def _look_up(fragments: list[KeptFragment]) -> None:
+def _look_up(fragments: list[KeptFragment], along: RidesAlong | None = None) -> None:
     wanted = [fragment for fragment in fragments if fragment._full_key is not None]
     if not wanted:
         return
+    kept = store()
     try:
-        found = store().fetch_many([(f._full_key, f._scopes) for f in wanted])
+        found = (kept.fetch_many([(f._full_key, f._scopes) for f in wanted], along)
+                 if along is not None and isinstance(kept, RedisStore)
+                 else kept.fetch_many([(f._full_key, f._scopes) for f in wanted]))
     except redis.RedisError:
         current_app.logger.warning("Fragment cache (Redis) unavailable; rendering afresh.")
         return
@@ -347,12 +359,25 @@ def _look_up(fragments: list[KeptFragment]) -> None:
         fragment._found(entry, versions)
 
 
-def kept_fragments(wanted: dict[str, tuple[str, list[str]]]) -> dict[str, KeptFragment]:
+class RidesAlong(Protocol):
+    """Redis commands a page sends in the round trip of its fragments' look-up
+    (`kept_fragments(..., along=)`; the topic page's view count, board/viewcount.py)."""
+
+    def queue(self, pipe: redis.client.Pipeline) -> None:
+        """Add the commands to the look-up's pipeline."""
+
+    def answered(self, answers: list) -> None:
+        """Their answers, in order. Not called when they did not go (no fragment to look
+        up, no Redis, Redis away): then the page sends them itself."""
+
+
+def kept_fragments(wanted: dict[str, tuple[str, list[str]]],
+                   along: RidesAlong | None = None) -> dict[str, KeptFragment]:
     """Several fragments a page needs ({name: (key, scopes)}), looked up in one round trip
-    to the store (one MGET with Redis; a topic page had four)."""
+    to the store (one MGET with Redis; a topic page had four), with `along`'s commands."""
     fragments = {name: KeptFragment(key, scopes, look_up=False)
                  for name, (key, scopes) in wanted.items()}
-    _look_up(list(fragments.values()))
+    _look_up(list(fragments.values()), along)
     return fragments
 
 

@@ -159,14 +159,15 @@ def topic(topic_id: int, slug: str | None = None):
     page = page_arg()
     if slug != topic.slug or page > pages:
         return redirect(topic_url(topic, min(page, pages)), 301)
-    waiting_views = views.record(topic.id)
+    view = views.counting(topic.id)
     by_helpful = request.args.get("sort") == "helpful"
     scope = viewer_scope(current_user)
     topic_scopes = [pagecache.SITE, f"topic:{topic.id}"]
     # What the page may take from kept fragments is looked up first, in one round trip: the
     # list everyone sees (when it is kept, the page needs only its posts' facts, not 25
     # Post objects with their authors: board/postlist.py), what follows the opening post,
-    # the other topics of the forum for the viewer's scope, the reply form.
+    # the other topics of the forum for the viewer's scope, the reply form; and the view
+    # is counted in the same round trip.
     kept = pagecache.kept_fragments({
         "posts": postlist.kept(topic, page, by_helpful),
         "suggested": (f"suggested:{topic.id}:{scope.key}",
@@ -174,7 +175,8 @@ def topic(topic_id: int, slug: str | None = None):
         **({"after_opening": (f"after-opening:{topic.id}", topic_scopes)}
            if page == 1 else {}),
         **({"reply_form": (f"reply-form:{topic.id}", [pagecache.SITE])}
-           if current_user.is_authenticated else {})})
+           if current_user.is_authenticated else {})}, along=view)
+    waiting_views = view.waiting()
     listed = postlist.look_up(kept["posts"], topic)
 
     def load_posts():
