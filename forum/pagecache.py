@@ -35,7 +35,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import redis
@@ -68,6 +68,7 @@ class Entry:
     expires: float
     viewed_topic: int | None
     versions: tuple[int, ...]
+    view_counted: bool = False  # its look-up counted the view of viewed_topic (RedisStore)
 
 
 class MemoryStore:
@@ -84,7 +85,8 @@ class MemoryStore:
     def _kept(self, key: str) -> OrderedDict[str, Entry]:
         return self._fragments if key.startswith(FRAGMENT) else self._pages
 
-    def fetch(self, key: str, scopes: list[str]) -> tuple[Entry | None, tuple[int, ...]]:
+    def fetch(self, key: str, scopes: list[str], views_key: str | None = None
+              ) -> tuple[Entry | None, tuple[int, ...]]:
         now = time.monotonic()
         kept = self._kept(key)
         with self._lock:
@@ -121,13 +123,33 @@ class MemoryStore:
         return len(self._pages)
 
 
+# A page's look-up that also counts the view of the topic a current kept page shows: MGET
+# the page and its scopes' versions; if the page is there, shows a topic ("topic" in its
+# head) and was kept under the versions read, HINCRBY the view counter's hash (KEYS[last])
+# and add its answer. One round trip where a visitor's kept topic page took two.
+FETCH_COUNTING_VIEW = """
+local found = redis.call('MGET', unpack(KEYS, 1, #KEYS - 1))
+local raw = found[1]
+if not raw then return found end
+local meta = cjson.decode(string.sub(raw, 1, (string.find(raw, '\\n', 1, true) or 1) - 1))
+if meta.topic == cjson.null or #meta.versions ~= #found - 1 then return found end
+for i = 2, #found do
+  if (tonumber(found[i]) or 0) ~= meta.versions[i - 1] then return found end
+end
+found[#found + 1] = redis.call('HINCRBY', KEYS[#KEYS], string.format('%d', meta.topic), 1)
+return found
+"""
+
+
 class RedisStore:
     """Pages and versions in Redis, shared by every worker of every app server. A lookup is
-    one MGET (the page and its scopes' versions); a page expires with PAGE_CACHE_SECONDS."""
+    one MGET (the page and its scopes' versions), or one script that also counts a kept
+    topic page's view; a page expires with PAGE_CACHE_SECONDS."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self.client = client
         self.prefix = prefix
+        self._fetch_counting_view = client.register_script(FETCH_COUNTING_VIEW)
 
     def _page(self, key: str) -> str:
         kind = "fragment" if key.startswith(FRAGMENT) else "page"
@@ -136,9 +158,20 @@ class RedisStore:
     def _version(self, scope: str) -> str:
         return f"{self.prefix}v:{scope}"
 
-    def fetch(self, key: str, scopes: list[str]) -> tuple[Entry | None, tuple[int, ...]]:
-        raw, *numbers = self.client.mget([self._page(key)] + [self._version(s) for s in scopes])
-        return self._entry(raw, tuple(int(n or 0) for n in numbers))
+    def fetch(self, key: str, scopes: list[str], views_key: str | None = None
+              ) -> tuple[Entry | None, tuple[int, ...]]:
+        """The page kept under `key` if still current, and the versions read. With
+        `views_key` (the view counter's hash), a current kept topic page's view is counted
+        in the same round trip (the entry then says `view_counted`)."""
+        keys = [self._page(key)] + [self._version(s) for s in scopes]
+        if views_key is None:
+            raw, *numbers = self.client.mget(keys)
+            return self._entry(raw, tuple(int(n or 0) for n in numbers))
+        raw, *numbers = self._fetch_counting_view(keys=keys + [views_key])
+        entry, versions = self._entry(raw, tuple(int(n or 0) for n in numbers[:len(scopes)]))
+        if entry is not None and len(numbers) > len(scopes):
+            entry = replace(entry, view_counted=True)
+        return entry, versions
 
     def fetch_many(self, wanted: list[tuple[str, list[str]]], along: RidesAlong | None = None):
         """fetch() for several keys in one MGET: the entries, then each scope's version
@@ -234,8 +267,11 @@ class PageCache:
         g.page_cache_key = key
         if key is None:
             return None
+        views = current_app.extensions["forum.views"]
+        # a topic's page counts its view in the look-up's round trip (FETCH_COUNTING_VIEW)
+        views_key = views.shared_key() if "topic_id" in (request.view_args or {}) else None
         try:
-            entry, g.page_cache_versions = store().fetch(key, _scopes())
+            entry, g.page_cache_versions = store().fetch(key, _scopes(), views_key)
         except redis.RedisError:
             current_app.logger.warning("Page cache (Redis) unavailable; rendering afresh.")
             g.page_cache_key = None
@@ -244,8 +280,11 @@ class PageCache:
         if entry is None:
             g.page_cache_hit = False
             return None
-        if entry.viewed_topic is not None:
-            current_app.extensions["forum.views"].record(entry.viewed_topic)
+        if entry.viewed_topic is not None:  # a kept copy of a topic's page still counts
+            if entry.view_counted:
+                views.counted(entry.viewed_topic)
+            else:
+                views.record(entry.viewed_topic)
         g.page_cache_hit = True
         response = Response(entry.body, content_type=entry.content_type)
         response.headers["X-Page-Cache"] = "hit"

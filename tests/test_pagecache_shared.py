@@ -187,6 +187,41 @@ def test_view_counts_are_shared_and_written_once(servers, make, app):
         assert db.session.get(Topic, topic.id).view_count == 3
 
 
+def test_a_kept_topic_page_is_served_and_its_view_counted_in_one_round_trip(servers, make,
+                                                                           monkeypatch):
+    """A visitor's kept topic page: the look-up (page and versions) and the view's HINCRBY
+    are one script, one round trip (they were an MGET, then a HINCRBY)."""
+    first, second = servers
+    topic = make.topic()
+    url = f"/t/{topic.id}-{topic.slug}"
+    assert first.test_client().get(url).status_code == 200  # rendered and kept
+    visitor = second.test_client()
+    assert visitor.get("/").status_code == 200  # the second server's connection is open
+    trips = _round_trips(monkeypatch)
+    response = visitor.get(url)
+    assert response.headers["X-Page-Cache"] == "hit"
+    assert trips == [["EVALSHA"]], trips
+    with second.app_context():
+        assert second.extensions["forum.views"].pending(topic.id) == 2
+
+
+def test_a_stale_kept_topic_page_is_rendered_and_its_view_counted_once(servers, make):
+    """A kept page whose topic has changed since is not served, and its look-up counts
+    nothing: the page rendered afresh counts the view, once."""
+    first, second = servers
+    topic = make.topic()
+    url = f"/t/{topic.id}-{topic.slug}"
+    assert first.test_client().get(url).status_code == 200  # kept
+    with first.app_context():
+        board.post_reply(db.session.get(User, topic.author_id),
+                         db.session.get(Topic, topic.id), "A reply makes the copy stale.")
+        db.session.commit()
+    response = second.test_client().get(url)
+    assert response.headers.get("X-Page-Cache") == "miss"
+    with second.app_context():
+        assert second.extensions["forum.views"].pending(topic.id) == 2
+
+
 def test_without_redis_pages_are_rendered_afresh(other_app, make):
     away = other_app(REDIS_URL="redis://127.0.0.1:1/0", PAGE_CACHE_SECONDS=60,
                      REDIS_TIMEOUT=0.2)

@@ -72,6 +72,16 @@ class ViewCounter:
             self._pending[topic_id] += 1
             return self._pending[topic_id]
 
+    def shared_key(self) -> str | None:
+        """The Redis hash where views wait, for a look-up that counts one itself (the page
+        cache's, forum/pagecache.py); None without Redis."""
+        client, key = self._redis()
+        return key if client is not None else None
+
+    def counted(self, topic_id: int) -> None:
+        """A view that a look-up counted in the shared hash itself: noted for the flush."""
+        self._noted(topic_id)
+
     def _noted(self, topic_id: int) -> None:
         if has_request_context():  # a cached copy of this page still counts its views
             g.viewed_topic = topic_id
