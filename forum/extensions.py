@@ -169,7 +169,8 @@ def read_outside_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def read_in_autocommit(dbapi_connection, connection_record, connection_proxy) -> None:
-        dbapi_connection.autocommit = True
+        if not dbapi_connection.autocommit:  # psycopg's setter is a call to the connection
+            dbapi_connection.autocommit = True
         connection_record.info["reads_outside"] = True
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -213,8 +214,9 @@ class DescribedOnceCursor(psycopg.Cursor):
         fields = result.nfields
         if not fields and result.status not in _TUPLES:
             return None
-        shape = tuple((result.fname(i), result.ftype(i), result.fmod(i), result.fsize(i))
-                      for i in range(fields))
+        each = range(fields)
+        shape = (tuple(map(result.fname, each)), tuple(map(result.ftype, each)),
+                 tuple(map(result.fmod, each)), tuple(map(result.fsize, each)))
         columns = self._shapes.get(shape)
         if columns is None:
             if len(self._shapes) >= 4096:  # statements are few; bound it all the same
