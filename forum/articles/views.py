@@ -34,15 +34,17 @@ def _pages(total: int) -> tuple[int, int]:
 
 @bp.get("/articles")
 def index():
-    # Published articles (their count, and a page of them) are the same for everyone: kept
-    # (issue 15), dropped by any write to a listed topic or a publication (`site`).
-    _, page, pages, listing = pagecache.kept_listing(
+    # Published articles (their count, and a page of them with the links to the others) are
+    # the same for everyone: kept (issue 15), dropped by any write to a listed topic or a
+    # publication (`site`).
+    _, page, _, listing = pagecache.kept_listing(
         "articles", [pagecache.SITE, pagecache.LISTS], queries.article_count, PER_PAGE,
         lambda page: f"articles:{page}",
         lambda total, page, pages: render_template(
-            "articles/_listing.html", entries=queries.articles(page, PER_PAGE)))
+            "articles/_listing.html", entries=queries.articles(page, PER_PAGE), page=page,
+            pages=pages))
     return render_template(
-        "articles/index.html", page=page, pages=pages, listing=Markup(listing),
+        "articles/index.html", page=page, listing=Markup(listing),
         unpublished=queries.unpublished_articles() if can(current_user, "write_article")
         else [])
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum import pagecache
+from forum import pagecache, urls
 from forum.accounts.models import Role, User
 from forum.board import services as board
 from forum.board.models import Topic
@@ -93,3 +93,26 @@ def test_the_count_and_the_page_come_in_one_look_up(app, client, make, monkeypat
     looked_up.clear()
     beyond = client.get("/articles?page=9").text
     assert looked_up == [2, 1] and "Paged article 0" in beyond  # the oldest: the last page
+
+
+def test_a_kept_articles_page_keeps_its_links_to_the_other_pages(app, client, make,
+                                                                 monkeypatch):
+    """The links to the other pages are kept with the page they are under (its page and
+    the number of pages are in its key): a kept page builds no pagination."""
+    staff = make.user(role=Role.STAFF)
+    for n in range(11):
+        write(app, staff, title=f"Linked article {n}")
+    for url, current in (("/articles", "1"), ("/articles?page=2", "2")):
+        client.get(url)
+        built = []
+        real = urls.template_url_for
+
+        def template_url_for(endpoint, **values):
+            built.append(endpoint)
+            return real(endpoint, **values)
+        monkeypatch.setattr(urls, "template_url_for", template_url_for)
+        again = client.get(url).text
+        monkeypatch.undo()
+        assert "articles.index" not in built, url  # page_links builds its links with it
+        assert f'aria-current="page"><span class="visually-hidden">Page </span>{current}' \
+            in again, url
