@@ -97,7 +97,8 @@ class MemoryStore:
                 return entry, versions
         return None, versions
 
-    def fetch_many(self, wanted: list[tuple[str, list[str]]]):
+    def fetch_many(self, wanted: list[tuple[str, list[str]]], along: RidesAlong | None = None):
+        """fetch() for each; `along` is not answered (its commands are for Redis)."""
         return [self.fetch(key, scopes) for key, scopes in wanted]
 
     def store(self, key: str, entry: Entry, seconds: int) -> None:
@@ -386,11 +387,8 @@ def _look_up(fragments: list[KeptFragment], along: RidesAlong | None = None) -> 
     wanted = [fragment for fragment in fragments if fragment._full_key is not None]
     if not wanted:
         return
-    kept = store()
     try:
-        found = (kept.fetch_many([(f._full_key, f._scopes) for f in wanted], along)
-                 if along is not None and isinstance(kept, RedisStore)
-                 else kept.fetch_many([(f._full_key, f._scopes) for f in wanted]))
+        found = store().fetch_many([(f._full_key, f._scopes) for f in wanted], along)
     except redis.RedisError:
         current_app.logger.warning("Fragment cache (Redis) unavailable; rendering afresh.")
         return

@@ -78,9 +78,9 @@ def test_the_count_and_the_page_come_in_one_look_up(app, client, make, monkeypat
     looked_up = []
     real = pagecache.MemoryStore.fetch_many
 
-    def fetch_many(store, wanted):
+    def fetch_many(store, wanted, along=None):
         looked_up.append(len(wanted))
-        return real(store, wanted)
+        return real(store, wanted, along)
     monkeypatch.setattr(pagecache.MemoryStore, "fetch_many", fetch_many)
     staff = make.user(role=Role.STAFF)
     for n in range(11):
