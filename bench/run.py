@@ -56,7 +56,10 @@ from bench.generate import BENCH_ARGON2, BENCH_PASSWORD, COMMON_WORD, RARE_WORD 
 RESULTS = ROOT / "bench" / "results"
 MEMBERS_LUA = ROOT / "bench" / "members.lua"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
-# The README's production command: `gunicorn --workers 4 --bind 127.0.0.1:8000 wsgi:app`.
+# Both apps alike: 4 sync workers (2 per core), one request at a time each. Production's
+# deploy/gunicorn.conf.py runs gthread workers (2 x cores + 1, 4 threads each), which
+# overlap a slow request's waiting; measured once here (bench/README.md) it served both apps
+# a little slower, the baseline most, so it would flatter the ratios.
 GUNICORN_ARGS = ["--workers", "4"]
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"
 # The production app with rate limits raised (bench/app.py): 64 members log in from one
