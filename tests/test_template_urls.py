@@ -118,3 +118,41 @@ def test_a_pagination_costs_two_url_for_calls(app, monkeypatch):
             "{{ pagination(400, 801, 'board.forum', {'slug': 'big'}) }}")
     assert html.count("<li>") == 9 and 'aria-current="page"' in html
     assert len(calls) == 2, calls
+
+
+def test_a_pagination_is_made_once_per_list_page_and_label(app, monkeypatch):
+    """Templates' `pagination` (forum/templating.py) keeps what the macro made for the same
+    list, page, number of pages and label, per script root: a topic page made its two on
+    every request."""
+    import forum.urls as urls
+    calls = []
+    real = urls.url_for
+    monkeypatch.setattr(urls, "url_for", lambda *a, **k: calls.append(a) or real(*a, **k))
+    page = "{{ pagination(4, 9, 'board.forum', {'slug': 'big'}, 'Topic pages') }}"
+    with app.test_request_context("/"):
+        first = render_template_string(page)
+        made = len(calls)
+        assert made >= 2 and first.count("<li>") == 9
+        assert render_template_string(page) == first and len(calls) == made
+        other = render_template_string(page.replace("4, 9", "5, 9"))
+        assert 'aria-current="page"><span class="visually-hidden">Page </span>5' in other
+        assert len(calls) > made
+        assert render_template_string(page.replace("Topic pages", "Again")) != first
+        assert render_template_string("{{ pagination(1, 1, 'board.forum', {'slug': 'x'}) }}") \
+            == ""
+    with app.test_request_context("/", base_url="http://localhost/forum/"):
+        assert 'href="/forum/f/big?page=3"' in render_template_string(page)
+
+
+def test_a_topic_page_makes_its_paginations_once(app, client, make, monkeypatch):
+    import forum.urls as urls
+    app.config["POSTS_PER_PAGE"] = 5
+    topic = make.topic(replies=12)
+    url = f"/t/{topic.id}-{topic.slug}?page=2"
+    assert client.get(url).status_code == 200
+    built = []
+    real = urls.template_url_for
+    monkeypatch.setattr(urls, "template_url_for",
+                        lambda endpoint, **v: built.append(endpoint) or real(endpoint, **v))
+    page = client.get(url).text
+    assert page.count('class="pagination"') == 2 and "board.topic" not in built, built
