@@ -156,3 +156,35 @@ def test_a_topic_page_makes_its_paginations_once(app, client, make, monkeypatch)
                         lambda endpoint, **v: built.append(endpoint) or real(endpoint, **v))
     page = client.get(url).text
     assert page.count('class="pagination"') == 2 and "board.topic" not in built, built
+
+
+def test_imports_serve_the_kept_module_unless_the_page_has_globals_it_lacks():
+    """forum.templating.Template: an import whose page has no global the macros' module
+    lacks takes the module Jinja keeps, without Jinja's key-by-key subtraction; a page with
+    a global of its own gets a module that sees it, as Jinja gives."""
+    from collections import ChainMap
+
+    import jinja2
+
+    from forum.templating import Template
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "m.html": "{% macro show() %}[{{ extra }}|{{ shared }}]{% endmacro %}",
+        "page.html": '{% from "m.html" import show %}{{ show() }}'}))
+    env.template_class = Template
+    env.globals["shared"] = "everyone"
+    page = env.get_template("page.html")
+    assert page.render() == "[|everyone]"
+
+    class NoSubtraction(ChainMap):
+        def keys(self):
+            raise AssertionError("the page's globals were subtracted key by key")
+    module = env.get_template("m.html")
+    module.globals = NoSubtraction(*module.globals.maps)
+    assert page.render() == "[|everyone]"
+    env.globals["added_later"] = 1  # a global the module's first import did not know
+    module.globals = ChainMap(*module.globals.maps)
+    assert env.get_template("page.html").render() == "[|everyone]"
+    own = env.from_string('{% from "m.html" import show %}{{ show() }}',
+                          globals={"extra": "mine"})
+    assert own.render() == "[mine|everyone]"
