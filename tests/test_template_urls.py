@@ -146,7 +146,7 @@ def test_a_pagination_is_made_once_per_list_page_and_label(app, monkeypatch):
 
 def test_a_topic_page_makes_its_paginations_once(app, client, make, monkeypatch):
     import forum.urls as urls
-    app.config["POSTS_PER_PAGE"] = 5
+    monkeypatch.setitem(app.config, "POSTS_PER_PAGE", 5)
     topic = make.topic(replies=12)
     url = f"/t/{topic.id}-{topic.slug}?page=2"
     assert client.get(url).status_code == 200
