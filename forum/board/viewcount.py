@@ -60,7 +60,7 @@ class ViewCounter:
     def record(self, topic_id: int) -> int:
         """Count a view; returns the topic's views not written yet, this one included (what
         pending() would say next, without asking Redis again)."""
-        self._noted(topic_id)
+        self.counted(topic_id)
         client, key = self._redis()
         if client is not None:
             try:
@@ -79,10 +79,8 @@ class ViewCounter:
         return key if client is not None else None
 
     def counted(self, topic_id: int) -> None:
-        """A view that a look-up counted in the shared hash itself: noted for the flush."""
-        self._noted(topic_id)
-
-    def _noted(self, topic_id: int) -> None:
+        """A view counted (by record(), or by a look-up in the shared hash itself): the
+        page's topic for the page cache, and this process's flush is due."""
         if has_request_context():  # a cached copy of this page still counts its views
             g.viewed_topic = topic_id
         self._recorded = True
@@ -168,7 +166,7 @@ class CountedView:
 
     def answered(self, answers: list) -> None:
         self._shared = int(answers[0])
-        self._counter._noted(self._topic_id)
+        self._counter.counted(self._topic_id)
 
     def waiting(self) -> int:
         if self._shared is None:
