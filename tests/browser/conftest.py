@@ -190,7 +190,11 @@ class Checker:
 
     def here(self, name: str) -> None:
         """The page as it is now (after a click or a form sent): its HTML kept for vnu, axe
-        run at both widths."""
+        run at both widths.
+
+        A click that sends a form returns once the answer's navigation has committed, when
+        the new document may still be empty; wait for it to load before reading it."""
+        self.page.wait_for_load_state("load")
         self.html[name] = self.page.content()
         self.audit(name)
 
