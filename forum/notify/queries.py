@@ -25,8 +25,8 @@ def notification_count(user: User) -> int:
 
 
 def notifications(user: User, page: int, per_page: int) -> list[Notification]:
-    """A page of a member's notifications, newest first, with actor, topic and post (one
-    query)."""
+    """A page of a member's notifications, newest first, with actor, topic, its forum and
+    post (one query)."""
     return list(db.session.scalars(_notification_statements()[1], {
         "user_id": user.id, "skip": (page - 1) * per_page, "per_page": per_page}).unique())
 
@@ -41,9 +41,12 @@ def _notification_statements():
     actor = aliased(User)
     page = (select(Notification)
             .outerjoin(Notification.actor.of_type(actor))
-            .outerjoin(Notification.topic).outerjoin(Notification.post)
+            .outerjoin(Notification.topic).outerjoin(Topic.forum)
+            .outerjoin(Notification.post)
             .options(contains_eager(Notification.actor.of_type(actor)),
-                     contains_eager(Notification.topic), contains_eager(Notification.post))
+                     # the topic's forum: may the member see it (was a query a forum)
+                     contains_eager(Notification.topic).contains_eager(Topic.forum),
+                     contains_eager(Notification.post))
             .where(Notification.user_id == user_id)
             .order_by(Notification.id.desc())
             .offset(bindparam("skip", type_=Integer))

@@ -61,3 +61,27 @@ def test_notifications_index_and_forum_pages_cost_the_same_with_little_and_much_
         assert "Unread" in client.get("/f/budget").text
     assert costs[2] == costs[60], costs
     assert max(costs[60].values()) <= BUDGET, costs
+
+
+def test_notifications_about_topics_in_many_forums_cost_what_one_forum_does(
+        app, make, login, client, count_queries):
+    """May the member see each topic? Its forum says: loaded with the notifications, not
+    a query for each forum they name."""
+    from tests.conftest import _clean
+    costs = {}
+    for forums in (1, 5):
+        _clean(app)
+        client.post("/logout")
+        reader, writer = make.user(), make.user()
+        places = [make.forum(slug=f"place-{i}") for i in range(forums)]
+        topics = [make.topic(author=writer, forum=places[i % forums], title=f"Topic {i}")
+                  for i in range(5)]
+        with app.app_context():
+            for topic in topics:
+                notify.notify(reader.id, "moderation", actor_id=writer.id,
+                              topic_id=topic.id, text="A note about your topic.")
+            db.session.commit()
+        login(reader)
+        costs[forums] = _queries(client, count_queries, "/notifications")
+        assert client.get("/notifications").text.count("A note about your topic.") == 5
+    assert costs[1] == costs[5], costs
