@@ -5,9 +5,10 @@ for visitors (page cache on, page cache off) and for logged-in members, in one r
     make bench        # this script
     python bench/run.py [--seconds 5] [--connections 16] [--members 64]
                         [--only index,topic] [--modes visitor,nocache,member]
+                        [--gunicorn '--workers 5 --worker-class gthread --threads 4']
 
-Both apps are served by gunicorn with the README's production settings (GUNICORN_ARGS) in
-the same run. The forum is served twice, one after the other: with the visitors' page cache
+Both apps are served by gunicorn with the same settings (GUNICORN_ARGS: 4 sync workers;
+--gunicorn to compare others, such as production's) in the same run. The forum is served twice, one after the other: with the visitors' page cache
 (PAGE_CACHE_SECONDS=10, the default) for the "visitor (cached)" column, then with it off for
 "visitor (cache off)" and "member". Members: --members distinct members (64) log in through
 the real log-in form (CSRF token and all); wrk then spreads each page's requests over their
@@ -33,6 +34,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import statistics
@@ -56,10 +58,10 @@ from bench.generate import BENCH_ARGON2, BENCH_PASSWORD, COMMON_WORD, RARE_WORD 
 RESULTS = ROOT / "bench" / "results"
 MEMBERS_LUA = ROOT / "bench" / "members.lua"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
-# Both apps alike: 4 sync workers (2 per core), one request at a time each. Production's
-# deploy/gunicorn.conf.py runs gthread workers (2 x cores + 1, 4 threads each), which
-# overlap a slow request's waiting; measured once here (bench/README.md) it served both apps
-# a little slower, the baseline most, so it would flatter the ratios.
+# Both apps alike: 4 sync workers (2 per core), one request at a time each, the kind
+# production's deploy/gunicorn.conf.py runs (there 2 x cores + 1 of them). --gunicorn compares
+# others: gthread workers (5 x 4 threads) served the same requests/s with p99 two to five
+# times longer (bench/README.md).
 GUNICORN_ARGS = ["--workers", "4"]
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"
 # The production app with rate limits raised (bench/app.py): 64 members log in from one
@@ -162,13 +164,15 @@ class Redis:
 class Server:
     """gunicorn serving `target` on a free port until stopped; its output goes to `log`."""
 
-    def __init__(self, target: str, env: dict[str, str], log: Path):
+    def __init__(self, target: str, env: dict[str, str], log: Path,
+                 gunicorn_args: list[str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         self.log = log.open("w")
         self.process = subprocess.Popen(
-            [gunicorn(), *GUNICORN_ARGS, "--bind", f"127.0.0.1:{self.port}", target],
+            [gunicorn(), *(GUNICORN_ARGS if gunicorn_args is None else gunicorn_args),
+             "--bind", f"127.0.0.1:{self.port}", target],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -483,7 +487,11 @@ def main() -> None:
     parser.add_argument("--database-url",
                         default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--output", default="latest")
+    parser.add_argument("--gunicorn", default=shlex.join(GUNICORN_ARGS),
+                        help="both apps' gunicorn settings, to compare worker kinds (e.g. "
+                             "'--workers 5 --worker-class gthread --threads 4')")
     args = parser.parse_args()
+    gunicorn_args = shlex.split(args.gunicorn)
     from forum.config import normalise_database_url
     database_url = normalise_database_url(args.database_url)
     modes = [m.strip() for m in args.modes.split(",") if m.strip() in MODES]
@@ -506,14 +514,15 @@ def main() -> None:
     rows: dict[str, dict] = {}
     forum_rss: list[float] = []
     summary: dict = {}
-    baseline = Server("bench.baseline:app", env, RESULTS / "gunicorn-baseline.log")
+    baseline = Server("bench.baseline:app", env, RESULTS / "gunicorn-baseline.log",
+                      gunicorn_args)
     try:
         wrk(baseline.url + "/", 2, args.connections)  # warm both the machine and the workers
         baseline_runs = [wrk(baseline.url + "/", args.seconds, args.connections)]
         print(f"baseline: {baseline_runs[0]['rps']:.0f} req/s", flush=True)
         if "visitor" in modes:
             forum = Server(FORUM_APP, {**env, "PAGE_CACHE_SECONDS": "10"},
-                           RESULTS / "gunicorn-forum.log")
+                           RESULTS / "gunicorn-forum.log", gunicorn_args)
             try:
                 run_pages(forum, listed, ["visitor"], args, None, rows)
                 forum_rss += forum.worker_rss_mb()
@@ -522,7 +531,7 @@ def main() -> None:
         rest = [m for m in modes if m != "visitor"]
         if rest:
             forum = Server(FORUM_APP, {**env, "PAGE_CACHE_SECONDS": "0"},
-                           RESULTS / "gunicorn-forum-nocache.log")
+                           RESULTS / "gunicorn-forum-nocache.log", gunicorn_args)
             try:
                 cookies = None
                 if "member" in rest:
@@ -569,11 +578,11 @@ def main() -> None:
     summary["missed"] = judge(ordered, summary)
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
               "seconds": args.seconds, "connections": args.connections,
-              "gunicorn": GUNICORN_ARGS, "cpus": os.cpu_count(),
+              "gunicorn": gunicorn_args, "cpus": os.cpu_count(),
               "load_average": os.getloadavg(), "baseline": reference, "pages": ordered,
               "summary": summary, "targets": TARGETS}
     text = (f"# Benchmark {result['when']}\n\n{args.connections} connections, "
-            f"{args.seconds} s per page and column, gunicorn {' '.join(GUNICORN_ARGS)}, "
+            f"{args.seconds} s per page and column, gunicorn {shlex.join(gunicorn_args)}, "
             f"{os.cpu_count()} CPUs (shared), load average at the end "
             f"{', '.join(f'{x:.1f}' for x in result['load_average'])}\n\n"
             + table(ordered, reference, summary) + "\n")

@@ -11,8 +11,13 @@ import shutil
 
 bind = os.environ.get("FORUM_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("FORUM_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "gthread"
-threads = int(os.environ.get("FORUM_THREADS", 4))
+# Sync workers: one request at a time per process. nginx buffers each request and answer,
+# so a slow client never holds a worker. Against gthread workers (5 x 4 threads) on the
+# million-post data they served the same requests/s with members' p99 a half to a fifth
+# (threads of one process take turns holding the GIL; bench/README.md). FORUM_THREADS > 1
+# makes them gthread workers (gunicorn's rule), for a site whose requests often wait on
+# something slow (an identity provider's token endpoint may take up to 10 s).
+threads = int(os.environ.get("FORUM_THREADS", 1))
 timeout = int(os.environ.get("FORUM_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5  # nginx keeps connections to the upstream open

@@ -1,9 +1,11 @@
 """What deploy/ and the install rely on: fingerprinted static URLs, nginx's body limit equal
-to the app's, the lock files covering pyproject.toml, and `flask forum scheduled`."""
+to the app's, gunicorn's kind of worker, the lock files covering pyproject.toml, and `flask
+forum scheduled`."""
 from __future__ import annotations
 
 import os
 import re
+import runpy
 import subprocess
 import sys
 import tomllib
@@ -68,6 +70,26 @@ def _names(lock: Path) -> set[str]:
 def _wanted(requirements: list[str]) -> set[str]:
     return {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower().replace("_", "-")
             for r in requirements}
+
+
+def _gunicorn_settings(monkeypatch, tmp_path, **env) -> dict:
+    for name in ("FORUM_WORKERS", "FORUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the file sets a default
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "deploy/gunicorn.conf.py"))
+
+
+def test_gunicorn_runs_sync_workers_unless_threads_are_asked_for(monkeypatch, tmp_path):
+    """One request at a time per process, behind nginx's buffering: measured against
+    gthread (5 workers x 4 threads), the same requests/s and a members' p99 a half to a
+    fifth (bench/README.md). FORUM_THREADS > 1 makes gunicorn use gthread workers."""
+    settings = _gunicorn_settings(monkeypatch, tmp_path)
+    assert settings.get("worker_class", "sync") == "sync" and settings["threads"] == 1
+    assert settings["workers"] == (os.cpu_count() or 1) * 2 + 1
+    settings = _gunicorn_settings(monkeypatch, tmp_path, FORUM_THREADS="4", FORUM_WORKERS="3")
+    assert settings["threads"] == 4 and settings["workers"] == 3
 
 
 def test_the_lock_files_pin_every_dependency_with_hashes():

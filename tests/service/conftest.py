@@ -103,7 +103,7 @@ def _env(database_url: str, bind: str, metrics_dir: Path) -> dict[str, str]:
            if not k.startswith(("FORUM_", "PROMETHEUS_", "FLASK_"))}
     env.update(DATABASE_URL=database_url, REDIS_URL=REDIS_URL, SECRET_KEY=SECRET_KEY,
                PROXY_COUNT="1", METRICS_TOKEN=METRICS_TOKEN, FLASK_APP="wsgi",
-               FORUM_BIND=bind, FORUM_WORKERS="2", FORUM_THREADS="4",
+               FORUM_BIND=bind, FORUM_WORKERS="2",
                FORUM_METRICS_DIR=str(metrics_dir), FORUM_INSTANCE_PATH=str(metrics_dir.parent),
                APPROVAL_ENABLED="0", ARGON2_TIME_COST="1", ARGON2_MEMORY_COST="1024",
                PAGE_CACHE_SECONDS="60", VIEW_FLUSH_SECONDS="1", LOG_FORMAT="json")
