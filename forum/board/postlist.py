@@ -126,9 +126,10 @@ def _pack(posts, topic, html: str) -> str:
 CONTROLS_KEPT = 512  # sets of controls each process keeps (_controls)
 
 
-def _controls(shapes: tuple[Shape, ...], topic_id: int, manage_answer: bool) -> dict[str, str]:
-    """The stamped controls of each shape ({"KIND:SHAPE": html}) with this session's CSRF
-    token: board/_post_controls.html rendered once per process for these shapes on this
+def _controls(shapes: tuple[Shape, ...], topic_id: int,
+              manage_answer: bool) -> dict[tuple[str, int], str]:
+    """The stamped controls of each shape ({(kind, shape number): html}) with this session's
+    CSRF token: board/_post_controls.html rendered once per process for these shapes on this
     topic, and kept (token marked) for the next member whose page has the same ones; what
     it shows depends on nothing else (its links are the app's paths for the stamps)."""
     kept = current_app.extensions.setdefault("forum.post_controls", OrderedDict())
@@ -140,36 +141,48 @@ def _controls(shapes: tuple[Shape, ...], topic_id: int, manage_answer: bool) -> 
             manage_answer=manage_answer, stamp=STAMP))
         parts = SLOT.split(rendered)
         # parts: [before, kind, shape, html, kind, shape, html, ...]
-        stamped = kept[key] = {f"{parts[i]}:{parts[i + 1]}": parts[i + 2].strip()
+        stamped = kept[key] = {(parts[i], int(parts[i + 1])): parts[i + 2].strip()
                                for i in range(1, len(parts) - 2, 3)}
         while len(kept) > CONTROLS_KEPT:
             kept.popitem(last=False)
     return {slot: with_csrf_token(html) for slot, html in stamped.items()}
 
 
+KINDS = ("vote", "answer", "actions")
+STAMPED_ID, STAMPED_POSITION = str(STAMP.id), str(STAMP.position)
+
+
 def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Markup:
     """The list with this viewer's controls in its markers (board/_post_controls.html, at
     most one render for the page, none when `_controls` kept its shapes; nothing for
     visitors) and what follows the opening post, `extras`,
-    already rendered by the page."""
-    slots: dict[str, str] = {}
-    if abilities.user_id is not None:
-        shapes: dict[Shape, int] = {}
-        shape_of = {post.id: shapes.setdefault(Shape(
-            abilities.post(post), post.id in helpful, topic.accepted_post_id == post.id,
-            abilities.reply and post.is_public), len(shapes)) for post in posts}
-        stamped = _controls(tuple(shapes), topic.id, abilities.manage_answer)
-        for post in posts:
-            for kind in ("vote", "answer", "actions"):
-                if control := stamped.get(f"{kind}:{shape_of[post.id]}"):
-                    control = control.replace(str(STAMP.id), str(post.id)).replace(
-                        str(STAMP.position), str(post.position))
-                    if STAMP.author in control:
-                        control = control.replace(STAMP.author,
-                                                  str(escape(post.author_name)))
-                    slots[f"{kind}:{post.id}"] = control
-    html = MARKER.sub(lambda m: slots.get(f"{m.group(1)}:{m.group(2)}", ""), html)
-    return Markup(html.replace(EXTRAS, str(extras), 1))
+    already rendered by the page.
+
+    The markers are put in by splitting the list at them and joining, not by a
+    substitution calling back per marker: this was a tenth of a member's topic page."""
+    if abilities.user_id is None:
+        return Markup(MARKER.sub("", html).replace(EXTRAS, str(extras), 1))
+    shapes: dict[Shape, int] = {}
+    shape_of = [shapes.setdefault(Shape(
+        abilities.post(post), post.id in helpful, topic.accepted_post_id == post.id,
+        abilities.reply and post.is_public), len(shapes)) for post in posts]
+    stamped = _controls(tuple(shapes), topic.id, abilities.manage_answer)
+    slots: dict[tuple[str, str], str] = {}
+    for post, shape in zip(posts, shape_of):
+        post_id = str(post.id)
+        for kind in KINDS:
+            if control := stamped.get((kind, shape)):
+                control = control.replace(STAMPED_ID, post_id).replace(
+                    STAMPED_POSITION, str(post.position))
+                if STAMP.author in control:
+                    control = control.replace(STAMP.author, str(escape(post.author_name)))
+                slots[kind, post_id] = control
+    parts = MARKER.split(html)
+    # parts: [html, kind, post id, html, kind, post id, ..., html]
+    for at in range(1, len(parts), 3):
+        parts[at] = slots.get((parts[at], parts[at + 1]), "")
+        parts[at + 1] = ""
+    return Markup("".join(parts).replace(EXTRAS, str(extras), 1))
 
 
 def post_list(topic, posts, abilities, helpful=(), extras: str = "",
