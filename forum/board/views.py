@@ -44,8 +44,7 @@ def index():
         f"forum-index:{scope.key}", [pagecache.SITE, pagecache.LISTS],
         lambda: render_template("board/_forum_index.html",
                                 categories=queries.forum_index(scope)))
-    unread = notify_queries.unread_forum_ids(
-        current_user, [int(found) for found in UNREAD_MARK.findall(listing)])
+    unread = notify_queries.unread_forum_ids(current_user, marked_ids(listing))
     return render_template("board/index.html", listing=Markup(mark_unread(listing, unread)),
                            has_categories='class="category"' in listing)
 
@@ -54,10 +53,22 @@ UNREAD_MARK = re.compile(r"<!--unread:(\d+)-->")
 UNREAD_BADGE = ' <span class="badge unread-badge">Unread</span>'
 
 
+def marked_ids(listing: str) -> list[int]:
+    """The ids a kept list marks for "Unread" badges: none asked for a visitor."""
+    if not current_user.is_authenticated:
+        return []
+    return [int(found) for found in UNREAD_MARK.findall(listing)]
+
+
 def mark_unread(listing: str, unread: set[int]) -> str:
-    """A kept list with this member's "Unread" badges in its markers (none for visitors)."""
-    return UNREAD_MARK.sub(lambda m: UNREAD_BADGE if int(m.group(1)) in unread else "",
-                           listing)
+    """A kept list with this member's "Unread" badges in its markers (none for visitors):
+    split at the markers and joined, not a substitution calling back per marker."""
+    if not unread:
+        return UNREAD_MARK.sub("", listing)
+    parts = UNREAD_MARK.split(listing)  # [html, id, html, id, ..., html]
+    for at in range(1, len(parts), 2):
+        parts[at] = UNREAD_BADGE if int(parts[at]) in unread else ""
+    return "".join(parts)
 
 
 # ------------------------------------------------- home tabs: Latest, Unread, Top, Categories
@@ -87,7 +98,7 @@ def _listing(tab: str, page: int, load, shared: bool = True, **extra):
         if kept is not None:
             rows = kept.keep(rows)
     unread = notify_queries.unread_topic_ids(
-        current_user, [int(found) for found in UNREAD_MARK.findall(rows)])
+        current_user, marked_ids(rows))
     return render_template("board/listing.html", tab=tab, page=page, more=MORE_MARK in rows,
                            listing=Markup(mark_unread(rows.replace(MORE_MARK, ""), unread)),
                            has_topics="topic-item" in rows, **extra)
@@ -144,7 +155,7 @@ def forum(slug: str):
         [pagecache.SITE, f"forum:{forum.slug}"],
         lambda: render_template("board/_forum_topics.html", forum=forum, topics=topics()))
     following, unread = notify_queries.forum_state(
-        current_user, forum, [int(found) for found in UNREAD_MARK.findall(listing)])
+        current_user, forum, marked_ids(listing))
     return render_template("board/forum.html", forum=forum, page=page, pages=pages,
                            unanswered=unanswered, listing=Markup(mark_unread(listing, unread)),
                            following=following)
