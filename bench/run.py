@@ -8,9 +8,10 @@ for visitors (page cache on, page cache off) and for logged-in members, in one r
                         [--gunicorn '--workers 5 --worker-class gthread --threads 4']
 
 Both apps are served by gunicorn with the same settings (GUNICORN_ARGS: 4 sync workers;
---gunicorn to compare others, such as production's) in the same run. The forum is served twice, one after the other: with the visitors' page cache
-(PAGE_CACHE_SECONDS=10, the default) for the "visitor (cached)" column, then with it off for
-"visitor (cache off)" and "member". Members: --members distinct members (64) log in through
+--gunicorn to compare others, gthread workers say) in the same run. The forum is served
+twice, one after the other: with the visitors' page cache (PAGE_CACHE_SECONDS=10, the
+default) for the "visitor (cached)" column, then with it off for "visitor (cache off)" and
+"member". Members: --members distinct members (64) log in through
 the real log-in form (CSRF token and all); wrk then spreads each page's requests over their
 cookies (bench/members.lua). Each page gets `wrk -c16 -d<seconds>s --latency` per column.
 The baseline is measured before and after the forum pages and their mean is the reference,

@@ -53,7 +53,8 @@ class ForumFlask(Flask):
 
 def create_app(config: type | dict | None = None) -> Flask:
     app = ForumFlask(__name__, instance_path=str(INSTANCE), instance_relative_config=True,
-                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+                     template_folder=str(ROOT / "templates"),
+                     static_folder=str(ROOT / "static"))
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)

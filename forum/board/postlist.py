@@ -159,7 +159,8 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
     already rendered by the page.
 
     The markers are put in by splitting the list at them and joining, not by a
-    substitution calling back per marker: this was a tenth of a member's topic page."""
+    substitution calling back into Python per marker (0.4M of a topic page's 13.6M
+    instructions, a visitor's too)."""
     if abilities.user_id is None:
         return Markup(MARKER.sub("", html).replace(EXTRAS, str(extras), 1))
     shapes: dict[Shape, int] = {}

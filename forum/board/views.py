@@ -97,8 +97,7 @@ def _listing(tab: str, page: int, load, shared: bool = True, **extra):
         rows = render_template("board/_listing_topics.html", topics=topics, more=more)
         if kept is not None:
             rows = kept.keep(rows)
-    unread = notify_queries.unread_topic_ids(
-        current_user, marked_ids(rows))
+    unread = notify_queries.unread_topic_ids(current_user, marked_ids(rows))
     return render_template("board/listing.html", tab=tab, page=page, more=MORE_MARK in rows,
                            listing=Markup(mark_unread(rows.replace(MORE_MARK, ""), unread)),
                            has_topics="topic-item" in rows, **extra)
