@@ -15,6 +15,8 @@ def test_each_hook_and_view_is_asked_once_whether_it_is_async(app, client, monke
         asked.append(func)
         return original(func)
     monkeypatch.setattr(flask.app, "iscoroutinefunction", counting)
+    # the app is shared by the tests of this process: start from what a new one knows
+    monkeypatch.setattr(app, "sync_checked", set())
     assert client.get("/articles").status_code == 200
     first = len(asked)
     assert first > 5  # the request's hooks and its view were asked about
@@ -22,7 +24,8 @@ def test_each_hook_and_view_is_asked_once_whether_it_is_async(app, client, monke
     assert len(asked) == first
 
 
-def test_an_async_function_is_still_refused_and_a_requests_own_are_not_kept(app):
+def test_an_async_function_is_still_refused_and_a_requests_own_are_not_kept(app, monkeypatch):
+    monkeypatch.setattr(app, "sync_checked", set())  # the shared app's own is left as it was
     async def answer():
         return "from a coroutine"
     # The forum leaves out Flask's async support (asgiref): an async view is refused, the
