@@ -68,7 +68,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from . import security_headers, templating
     from .composition import wiring
-    from .accounts import services as account_services
+    from .accounts import membercache, services as account_services
     from .accounts.views import bp as accounts_bp
     from .accounts.email_views import bp as accounts_email_bp
     from .accounts.security_views import bp as security_bp
@@ -107,6 +107,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(account_services.load_session_user)
+    membercache.init_app(app, account_services.session_tables)
     views.init_app(app)
     metrics.init_app(app)
     requestlog.init_app(app)

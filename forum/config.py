@@ -141,6 +141,14 @@ class Config:
     # often per session, and a session unused for SESSION_IDLE_DAYS is over.
     SESSION_TOUCH_SECONDS = int(os.environ.get("SESSION_TOUCH_SECONDS", 300))
     SESSION_IDLE_DAYS = int(os.environ.get("SESSION_IDLE_DAYS", 30))
+    # The logged-in member, their session record and session facts are kept per worker for
+    # at most this many seconds between their requests (forum/accounts/membercache.py), while
+    # a site-wide generation in Redis says nothing they depend on was written; 0 = off.
+    # Without Redis only where one process serves (MEMBER_CACHE_LOCAL=1).
+    MEMBER_CACHE_SECONDS = int(os.environ.get("MEMBER_CACHE_SECONDS", 30))
+    MEMBER_CACHE_LOCAL = os.environ.get("MEMBER_CACHE_LOCAL", "0") == "1"
+    MEMBER_CACHE_ENTRIES = int(os.environ.get("MEMBER_CACHE_ENTRIES", 2000))
+    MEMBER_CACHE_KEY = os.environ.get("MEMBER_CACHE_KEY", "forum:member-generation")
     # View counts are buffered in memory and written in batches, never one write per view.
     VIEW_FLUSH_SECONDS = float(os.environ.get("VIEW_FLUSH_SECONDS", 10))
     # E-mail (forum/notify/mailer.py sends the outbox with these; see README "E-mail").
@@ -178,6 +186,7 @@ class TestConfig(Config):
     SITE_URL = "http://localhost:5000"
     PAGE_CACHE_SECONDS = 0  # tests of the cache turn it on
     POST_LIST_CACHE_LOCAL = True  # one process: every test renders through the kept list
+    MEMBER_CACHE_LOCAL = True  # and every member's second request is served from the cache
     RATELIMIT_ENABLED = False  # tests of the limits turn them on
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"

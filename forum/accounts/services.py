@@ -10,13 +10,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from typing import Any
 
 from flask import current_app, g
-from sqlalchemy import Integer, String, bindparam, func, or_, select, update
+from sqlalchemy import Integer, String, Table, bindparam, func, or_, select, update
+from sqlalchemy.sql.util import find_tables
 
 from .. import clock, markup
 from ..errors import Invalid, Refused, Throttled
 from ..dbutil import Facts
 from ..extensions import db
-from . import security_log, sessions, throttle
+from . import membercache, security_log, sessions, throttle
 from .models import MemberSession, Role, TotpCredential, User, name_key, name_skeleton
 from .security_log import Client, Event
 
@@ -249,12 +250,21 @@ session_fact = SESSION_FACTS.register
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login's loader: "<id>:<session_version>:<session record>", refused if the
     version moved on or the session record has ended or sat idle (forum/accounts/sessions.py).
-    The member, the record and the session facts are one query."""
+    The member, the record and the session facts are one query, which a member's next
+    requests mostly skip: what it loaded is kept until something it reads is written
+    (forum/accounts/membercache.py)."""
     user_id, version, record_id = (session_id.split(":", 2) + ["", ""])[:3]
     if not (user_id.isdecimal() and version.isdecimal() and user_id.isascii()
             and version.isascii() and len(user_id) < 10 and len(version) < 10
             and 20 <= len(record_id) <= 64 and record_id.isascii()):
         return None
+    cache = membercache.for_app()
+    generation = cache.generation()  # read before the statement (membercache: "generation")
+    if (kept := cache.get(session_id, generation)) is not None:
+        if not sessions.seen(record_id, kept.last_seen_at):
+            return None
+        g.session_facts = dict(kept.facts)
+        return cache.member(kept)
     names, statement = _session_statement()
     row = db.session.execute(statement, {"session_user_id": int(user_id),
                                          "session_record_id": record_id}).first()
@@ -263,6 +273,9 @@ def load_session_user(session_id: str) -> User | None:
     if not sessions.seen(record_id, row[1]):
         return None
     g.session_facts = dict(zip(names, row[2:]))
+    # kept with "last seen" as it is after this response (sessions.touch_after_response)
+    cache.keep(session_id, generation, row[0],
+               clock.now() if g.get("session_touch") else row[1], g.session_facts)
     return row[0]
 
 
@@ -275,6 +288,22 @@ def _session_statement() -> tuple[tuple[str, ...], Any]:
               & (MemberSession.id == bindparam("session_record_id", type_=String))
               & MemberSession.ended_at.is_(None))
         .where(User.id == user_id)))
+
+
+_tables_read: tuple[Any, frozenset[str]] | None = None
+
+
+def session_tables() -> frozenset[str]:
+    """The tables the member's statement reads (with every registered fact's): a write to
+    any of them may change what the member cache keeps."""
+    global _tables_read
+    statement = _session_statement()[1]
+    if _tables_read is None or _tables_read[0] is not statement:
+        _tables_read = (statement, frozenset(
+            table.name for table in find_tables(statement, include_aliases=True,
+                                                include_joins=True, include_selects=True)
+            if isinstance(table, Table)))
+    return _tables_read[1]
 
 
 def session_facts() -> dict[str, Any]:

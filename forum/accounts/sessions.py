@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 
 from .. import clock
 from ..extensions import db
+from . import membercache
 from .models import MemberSession, User
 
 USER_AGENT_MAX = 300
@@ -108,7 +109,10 @@ def touch_after_response(response):
         try:
             with db.engine.begin() as connection:
                 connection.execute(update(MemberSession).where(
-                    MemberSession.id == session_id).values(last_seen_at=clock.now()))
+                    MemberSession.id == session_id).values(last_seen_at=clock.now())
+                    # "last seen" changes no kept member (membercache.keep: an entry
+                    # ends before its "last seen" is due again)
+                    .execution_options(**{membercache.NEUTRAL: True}))
         except Exception:  # a page never fails for want of a "last seen"
             current_app.logger.warning("Could not note a session as seen.")
     return response

@@ -1,0 +1,223 @@
+"""Who is asking, kept between a member's requests: most of their pages ask the database
+nothing to learn it.
+
+Every page a member loads needs their row, their session record (ended? idle?) and the
+session facts other features register (unread notifications and conversations, drafts,
+what waits for moderators...): one statement (`services.load_session_user`). It was half
+of what a member's Articles page cost the app beyond a visitor's, and as much again of
+PostgreSQL's CPU (issue 15, bench/README.md).
+
+**Kept.** Per worker, in memory, keyed by the session's id (`member:version:record`, so
+another session or a new session version is another key): the columns of the member's
+row, the record's "last seen" and the facts, with the *generation* read before the
+statement ran. An entry is served only while that generation is still current, for at most
+MEMBER_CACHE_SECONDS, and never once a "last seen" would be due, so sessions are still
+touched every SESSION_TOUCH_SECONDS and idle ones still end. A hit puts a copy of the row
+into the request's database session without a statement (`member`), so the rest of the
+request uses it as if it had been loaded.
+
+**The generation** is one counter for the site: in Redis when REDIS_URL is set (every
+worker of every app server reads it, one GET per member's request), else in the process,
+which is right only where one process serves (MEMBER_CACHE_LOCAL, as for the kept post
+lists; tests). It moves after any transaction that wrote to a table the statement reads
+(found in the statement itself, so a fact registered tomorrow is covered): the engine
+marks a connection that runs an INSERT, UPDATE or DELETE changing rows of one of those
+tables, or any statement not known to be a read (text SQL, TRUNCATE...), and the counter
+moves when the connection goes back to the pool, which is after its commit. A request
+reads the counter before its statement, so an entry is never kept under a generation that
+a write it did not see has already passed. So a ban, a log-out elsewhere, a new role, a
+new notification or a new report is seen on the member's next request, whichever worker
+serves it. Noting "last seen" (`NEUTRAL`) does not move it.
+
+Coarse on purpose: any reply (a post, its notifications) drops every member's entry, and
+each pays the statement once on their next page. Reading is most of a forum's traffic.
+
+When Redis does not answer, nothing is served from the cache. If the counter could not be
+moved, this worker drops its own entries; other workers' entries end within
+MEMBER_CACHE_SECONDS.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import redis
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
+
+from .. import clock
+from ..extensions import db
+from ..redisconn import redis_client
+from .models import User
+
+# Execution option of a write that cannot change an entry (sessions.touch_after_response).
+NEUTRAL = "member_cache_neutral"
+_WRITTEN = "forum.member_tables_written"  # on a pooled connection: bump when it comes back
+# Statements of text (not built by SQLAlchemy) that only read; any other may write.
+_READS = re.compile(r"\s*(SELECT|PRAGMA|SHOW|SET|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)\b",
+                    re.IGNORECASE)
+_COLUMNS = tuple(attribute.key for attribute in User.__mapper__.column_attrs)
+log = logging.getLogger(__name__)  # a child of the app's logger ("forum")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    generation: int
+    until: datetime
+    columns: dict[str, Any]
+    last_seen_at: datetime
+    facts: dict[str, Any]
+
+
+class MemberCache:
+    """This worker's entries and the site's generation (see the module's text)."""
+
+    def __init__(self, app: Flask, tables: Callable[[], frozenset[str]]) -> None:
+        config = app.config
+        self.redis = redis_client(app)
+        self.seconds = config["MEMBER_CACHE_SECONDS"]
+        self.touch_seconds = config["SESSION_TOUCH_SECONDS"]
+        self.limit = config["MEMBER_CACHE_ENTRIES"]
+        self.key = config["MEMBER_CACHE_KEY"]
+        self.enabled = self.seconds > 0 and (self.redis is not None
+                                             or config["MEMBER_CACHE_LOCAL"])
+        self.tables = tables
+        self._entries: dict[str, Entry] = {}
+        self._lock = threading.Lock()
+        self._local_generation = 0
+
+    # ------------------------------------------------------------------ the generation
+
+    def generation(self) -> int | None:
+        """The current generation, or None: keep and serve nothing (off, or no Redis)."""
+        if not self.enabled:
+            return None
+        if self.redis is None:
+            return self._local_generation
+        try:
+            value = self.redis.get(self.key)
+            if value is None:  # a new Redis (or flushed): start from a number nobody kept
+                self.redis.set(self.key, secrets.randbits(62), nx=True)
+                return None
+            return int(value)
+        except (redis.RedisError, ValueError):
+            return None
+
+    def bump(self) -> None:
+        """Move the generation on: every entry kept so far is out of date."""
+        if not self.enabled:
+            return
+        if self.redis is None:
+            with self._lock:
+                self._local_generation += 1
+            return
+        try:
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.set(self.key, secrets.randbits(62), nx=True)
+            pipe.incr(self.key)
+            pipe.execute()
+        except redis.RedisError:
+            log.warning("Could not move the member cache's generation on.")
+            self.clear()
+
+    # ------------------------------------------------------------------------ entries
+
+    def get(self, session_id: str, generation: int | None) -> Entry | None:
+        if generation is None:
+            return None
+        entry = self._entries.get(session_id)
+        if entry is None or entry.generation != generation or entry.until <= clock.now():
+            return None
+        return entry
+
+    def keep(self, session_id: str, generation: int | None, user: User,
+             last_seen_at: datetime, facts: dict[str, Any]) -> None:
+        """Keep what the statement loaded, under the generation read before it ran."""
+        if generation is None:
+            return
+        until = min(clock.now() + timedelta(seconds=self.seconds),
+                    last_seen_at + timedelta(seconds=self.touch_seconds))
+        loaded = user.__dict__
+        if until <= clock.now() or not all(key in loaded for key in _COLUMNS):
+            return
+        entry = Entry(generation, until, {key: loaded[key] for key in _COLUMNS},
+                      last_seen_at, dict(facts))
+        with self._lock:
+            self._entries.pop(session_id, None)
+            while len(self._entries) >= self.limit:  # the oldest kept goes first
+                del self._entries[next(iter(self._entries))]
+            self._entries[session_id] = entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    @staticmethod
+    def member(entry: Entry) -> User:
+        """The kept member as a row of this request's database session, loaded without a
+        statement (as the ORM would have loaded it: relationships load when asked)."""
+        identity = User.__mapper__.identity_key_from_primary_key((entry.columns["id"],))
+        if (present := db.session.identity_map.get(identity)) is not None:
+            return present
+        user = User.__mapper__.class_manager.new_instance()
+        user.__dict__.update(entry.columns)
+        make_transient_to_detached(user)
+        db.session.add(user)
+        return user
+
+
+def init_app(app: Flask, tables: Callable[[], frozenset[str]]) -> MemberCache:
+    """The app's member cache; `tables()` names the tables the member's statement reads.
+    Writes to them are watched on the app's engine."""
+    cache = MemberCache(app, tables)
+    app.extensions["forum.member_cache"] = cache
+    if cache.enabled:
+        with app.app_context():
+            _watch(db.engine, cache)
+    return cache
+
+
+def for_app() -> MemberCache:
+    return current_app.extensions["forum.member_cache"]
+
+
+def _watch(engine: Engine, cache: MemberCache) -> None:
+    @event.listens_for(engine, "after_cursor_execute")
+    def note_write(conn, cursor, statement, parameters, context, executemany) -> None:
+        info = conn.info
+        if _WRITTEN in info:
+            return
+        if context is not None:
+            if context.execution_options.get(NEUTRAL):
+                return
+            element = getattr(context.compiled, "statement", None)
+            if element is not None and element.is_select:
+                return
+            if element is not None and element.is_dml:
+                if getattr(getattr(element, "table", None), "name", None) in cache.tables() \
+                        and not _changed_nothing(context, cursor):
+                    info[_WRITTEN] = True
+                return
+        if not _READS.match(statement):
+            info[_WRITTEN] = True
+
+    @event.listens_for(engine, "checkin")
+    def bump_after_commit(dbapi_connection, connection_record) -> None:
+        if connection_record.info.pop(_WRITTEN, None):
+            cache.bump()
+
+
+def _changed_nothing(context, cursor) -> bool:
+    """An UPDATE or DELETE that matched no row (a topic read marks the notifications about
+    its posts read: mostly there are none). Not an INSERT, nor anything RETURNING rows:
+    SQLite counts those only as they are fetched."""
+    return ((context.isupdate or context.isdelete) and not context.compiled.effective_returning
+            and cursor.rowcount == 0)

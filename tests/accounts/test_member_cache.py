@@ -1,0 +1,200 @@
+"""The member cache (forum/accounts/membercache.py): a member's next page does not load who
+they are again, and every write that changes it (a role, a log-out elsewhere, a new
+session version, a notification, text SQL) is seen on their very next request, on every
+app server."""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import redis
+from sqlalchemy import select, text, update
+
+from forum import clock
+from forum.accounts import membercache, sessions
+from forum.accounts.models import MemberSession, Role, User
+from forum.board import services as board
+from forum.board.models import Topic
+from forum.extensions import db
+from tests.conftest import loads_member
+
+REDIS = "redis://127.0.0.1:6379/13"
+
+
+def _loads_member(count_queries, client, url: str = "/settings") -> bool:
+    """Load `url`; whether the member's statement (with their session record) ran."""
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, response.text
+    return counter.member_loads == 1
+
+
+def _write(app, statement) -> None:
+    with app.app_context():
+        db.session.execute(statement)
+        db.session.commit()
+
+
+def test_a_members_next_page_does_not_load_them_again(app, make, login, client,
+                                                      count_queries):
+    login(make.user())
+    assert _loads_member(count_queries, client)
+    assert not _loads_member(count_queries, client)
+    assert not _loads_member(count_queries, client, "/articles")
+
+
+def test_the_member_from_the_cache_is_a_row_of_the_request(app, make, login, client):
+    """Relationships still load and a write through the kept member is saved."""
+    member = make.user()
+    login(member)
+    client.get("/settings")
+    assert client.post("/settings", data={"bio": "Records manager.",
+                                          "time_zone": ""}).status_code in (200, 302)
+    with app.app_context():
+        assert db.session.get(User, member.id).bio == "Records manager."
+
+
+@pytest.mark.parametrize("change", ["role", "session_version", "ended", "text_sql"])
+def test_a_write_to_the_member_is_seen_on_their_next_request(app, make, login, client,
+                                                             count_queries, change):
+    member = make.user()
+    login(member)
+    client.get("/settings")
+    assert not _loads_member(count_queries, client)  # kept
+    if change == "role":
+        _write(app, update(User).where(User.id == member.id).values(role=Role.MODERATOR))
+        assert "Moderation" in client.get("/settings").text
+        return
+    if change == "session_version":
+        _write(app, update(User).where(User.id == member.id)
+               .values(session_version=User.session_version + 1))
+    elif change == "ended":
+        with app.app_context():
+            sessions.end_all(db.session.get(User, member.id))
+            db.session.commit()
+    else:
+        _write(app, text("UPDATE member_sessions SET ended_at = created_at"))
+    response = client.get("/settings")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_a_new_notification_shows_on_the_next_page(app, make, login, client):
+    member, other = make.user(), make.user()
+    topic = make.topic(author=member)
+    login(member)
+    assert "unread notifications" not in client.get("/articles").text
+    with app.app_context():
+        board.post_reply(db.session.get(User, other.id), db.session.get(Topic, topic.id),
+                         "An answer for you.")
+        db.session.commit()
+    assert "(1<span class=\"visually-hidden\"> unread notifications" in \
+        client.get("/articles").text
+
+
+def test_reading_a_topic_keeps_the_member(app, make, login, client, count_queries):
+    """Writes that change no kept member (read positions, view counts, "last seen") do not
+    drop the cache."""
+    member = make.user()
+    topic = make.topic()
+    login(member)
+    client.get("/settings")
+    assert client.get(f"/t/{topic.id}-{topic.slug}").status_code == 200
+    assert not _loads_member(count_queries, client)
+
+
+def test_last_seen_is_still_noted_and_idle_sessions_still_end(app, make, login, client,
+                                                              count_queries):
+    member = make.user()
+    login(member)
+    client.get("/settings")
+    assert not _loads_member(count_queries, client)
+    clock.advance(timedelta(seconds=app.config["SESSION_TOUCH_SECONDS"] + 1))
+    assert _loads_member(count_queries, client)  # "last seen" due: loaded, and noted
+    with app.app_context():
+        seen = db.session.scalar(select(MemberSession.last_seen_at)
+                                 .where(MemberSession.user_id == member.id))
+    assert seen >= clock.now() - timedelta(seconds=1)
+    assert not _loads_member(count_queries, client)  # noting it did not drop the member
+    clock.advance(timedelta(days=app.config["SESSION_IDLE_DAYS"], seconds=1))
+    response = client.get("/settings")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_entries_are_bounded(app, make, login, monkeypatch, count_queries):
+    cache = membercache.MemberCache(app, lambda: frozenset())
+    monkeypatch.setattr(cache, "limit", 2)
+    monkeypatch.setitem(app.extensions, "forum.member_cache", cache)
+    clients = [login(make.user(), client=app.test_client()) for _ in range(3)]
+    for each in clients:
+        each.get("/settings")
+    assert len(cache._entries) == 2
+    assert _loads_member(count_queries, clients[0])  # the oldest went first
+    assert not _loads_member(count_queries, clients[2])
+
+
+def test_off_when_several_processes_share_no_redis(other_app, make, login):
+    server = other_app(MEMBER_CACHE_LOCAL=False, REDIS_URL=None)
+    assert not server.extensions["forum.member_cache"].enabled
+    browser = login(make.user(), client=server.test_client())
+    for _ in range(2):
+        assert _member_loaded(_statements_of(server, browser))
+
+
+class _counting:
+    def __init__(self, engine) -> None:
+        self.engine, self.statements = engine, []
+
+    def __call__(self, conn, cursor, statement, *args) -> None:
+        self.statements.append(statement)
+
+    def __enter__(self) -> list[str]:
+        db.event.listen(self.engine, "before_cursor_execute", self)
+        return self.statements
+
+    def __exit__(self, *exc) -> None:
+        db.event.remove(self.engine, "before_cursor_execute", self)
+
+
+@pytest.fixture
+def servers(other_app):
+    """Two app servers sharing one Redis, under a generation key of this test's own."""
+    key = f"forum-test-{uuid.uuid4().hex}:member-generation"
+    client = redis.Redis.from_url(REDIS)
+    yield [other_app(REDIS_URL=REDIS, MEMBER_CACHE_LOCAL=False, MEMBER_CACHE_KEY=key,
+                     PAGE_CACHE_PREFIX=f"{key}:pages:") for _ in range(2)]
+    client.delete(key)
+    client.close()
+
+
+def _statements_of(server, client, url: str = "/settings") -> list[str]:
+    with server.app_context():
+        engine = db.engine
+    with _counting(engine) as statements:
+        assert client.get(url).status_code == 200
+    return statements
+
+
+def _member_loaded(statements: list[str]) -> bool:
+    return sum(map(loads_member, statements)) == 1
+
+
+def test_a_write_on_one_server_is_seen_by_the_member_on_the_other(servers, make, login):
+    first, second = servers
+    member = make.user()
+    browser = login(member, client=second.test_client())
+    _statements_of(second, browser)
+    assert not _member_loaded(_statements_of(second, browser))
+    with first.app_context():  # a moderator's change, made on the other server
+        db.session.execute(update(User).where(User.id == member.id).values(role=Role.MODERATOR))
+        db.session.commit()
+    assert _member_loaded(_statements_of(second, browser))
+    assert "Moderation" in browser.get("/settings").text
+
+
+def test_without_redis_answering_members_are_loaded_every_time(other_app, make, login):
+    server = other_app(REDIS_URL="redis://127.0.0.1:1/0", MEMBER_CACHE_LOCAL=False,
+                       REDIS_TIMEOUT=0.2)
+    browser = login(make.user(), client=server.test_client())
+    for _ in range(2):
+        assert _member_loaded(_statements_of(server, browser))
