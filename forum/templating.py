@@ -1,12 +1,15 @@
 """Helpers templates use to show data: relative times, dates, plurals, URLs."""
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
 import jinja2
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -105,6 +108,54 @@ def page_csrf_token() -> str:
     return token
 
 
+# A session's signed CSRF token is kept this long for the session's next pages (reused by
+# reuse_csrf_token, kept by keep_csrf_token), for this many sessions per process.
+CSRF_REUSE_SECONDS = 60
+CSRF_REUSE_ENTRIES = 4096
+_signing_lock = threading.Lock()
+
+
+def _signed_tokens() -> OrderedDict[str, tuple[float, str]]:
+    """This app's signed tokens: the session's raw token -> (when signed, signed token)."""
+    return current_app.extensions.setdefault("forum.signed_csrf_tokens", OrderedDict())
+
+
+def _csrf_field() -> str:
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
+def reuse_csrf_token() -> None:
+    """For a logged-in member's request (the member loader calls it): put the session's CSRF
+    token, as signed for one of the session's pages less than CSRF_REUSE_SECONDS ago, where
+    Flask-WTF looks first (`g.csrf_token`), so no form or template of this page signs it
+    again. Signing (itsdangerous: a key derivation, an HMAC, base64) was about a tenth of
+    what a member's page cost beyond a visitor's (issue 15). A token signed a minute ago is
+    as good: it is checked against the session's own secret and for WTF_CSRF_TIME_LIMIT
+    (8 hours), so it expires at most a minute sooner."""
+    raw = session.get(_csrf_field())
+    kept = _signed_tokens().get(raw) if isinstance(raw, str) else None
+    if kept is not None and time.monotonic() - kept[0] < CSRF_REUSE_SECONDS:
+        setattr(g, _csrf_field(), kept[1])
+        g.csrf_token_reused = True
+
+
+def keep_csrf_token(response):
+    """after_app_request: a token this request signed is kept for its session's next pages."""
+    field = _csrf_field()
+    token = g.get(field)
+    if token is None or g.get("csrf_token_reused"):
+        return response
+    raw = session.get(field)
+    if isinstance(raw, str):
+        tokens = _signed_tokens()
+        with _signing_lock:
+            tokens[raw] = (time.monotonic(), token)
+            tokens.move_to_end(raw)
+            while len(tokens) > CSRF_REUSE_ENTRIES:
+                tokens.popitem(last=False)
+    return response
+
+
 # Where a piece of HTML kept for many members had the session's CSRF token (a reply form,
 # a topic page's post controls): each page puts its own session's token back.
 CSRF_MARK = "<!--csrf-->"
@@ -174,6 +225,7 @@ def pagination(page: int, pages: int, endpoint: str, args: dict, label: str = "P
 
 
 def init_app(app: Flask) -> None:
+    app.after_request(keep_csrf_token)
     app.jinja_env.template_class = Template
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(relative=relative, long_date=long_date,

@@ -176,15 +176,13 @@ def live_server(app):
 @pytest.fixture
 def other_app(app):
     """`other_app(**config)`: another app (another 'process' or server) on the test database,
-    with TestConfig and these settings; its connections are closed after the test. Being
-    another process, it keeps no member between requests unless given Redis: the writes of
-    this process would not reach its memory (forum/accounts/membercache.py)."""
+    with TestConfig and these settings; its connections are closed after the test."""
     made = []
 
     def make_app(**config):
         made.append(create_app({**config_dict(TestConfig),
                                 "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                                "MEMBER_CACHE_LOCAL": False, **config}))
+                                **config}))
         return made[-1]
     yield make_app
     for other in made:

@@ -82,3 +82,27 @@ def test_action_buttons_without_token_do_nothing(csrf_client, make, app):
     with app.app_context():
         assert db.session.get(Post, reply.id).hidden_at is None
     assert "Log out" in csrf_client.get("/").text
+
+
+def test_a_members_pages_reuse_the_signed_token_for_a_minute(csrf_client, make, app,
+                                                            monkeypatch):
+    """Signing the session's token is done for one page and reused by the next pages for
+    CSRF_REUSE_SECONDS (forum/templating.py); the reused token is accepted."""
+    import itsdangerous.timed
+    from forum import templating
+    seconds = iter(range(1_700_000_000, 1_800_000_000))  # every signature a second later
+    monkeypatch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp",
+                        lambda self: next(seconds))
+    now = [1000.0]
+    monkeypatch.setattr(templating.time, "monotonic", lambda: now[0])
+    topic = make.topic()
+    _log_in(csrf_client, make.user())
+    first = _token(csrf_client.get("/settings").text)
+    assert _token(csrf_client.get("/settings").text) == first
+    now[0] += templating.CSRF_REUSE_SECONDS + 1
+    later = _token(csrf_client.get("/settings").text)
+    assert later != first
+    assert _token(csrf_client.get("/settings").text) == later
+    response = csrf_client.post(f"/t/{topic.id}/reply", data={"body": "Seen and answered.",
+                                                              "csrf_token": later})
+    assert response.status_code == 302, response.text

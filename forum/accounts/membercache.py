@@ -66,6 +66,9 @@ _READS = re.compile(r"\s*(SELECT|PRAGMA|SHOW|SET|SAVEPOINT|RELEASE|ROLLBACK|BEGI
                     re.IGNORECASE)
 _COLUMNS = tuple(attribute.key for attribute in User.__mapper__.column_attrs)
 log = logging.getLogger(__name__)  # a child of the app's logger ("forum")
+# The generation where one process serves (MEMBER_CACHE_LOCAL), shared by its apps.
+_process_generation = 0
+_process_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,6 @@ class MemberCache:
         self.tables = tables
         self._entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
-        self._local_generation = 0
 
     # ------------------------------------------------------------------ the generation
 
@@ -101,7 +103,7 @@ class MemberCache:
         if not self.enabled:
             return None
         if self.redis is None:
-            return self._local_generation
+            return _process_generation
         try:
             value = self.redis.get(self.key)
             if value is None:  # a new Redis (or flushed): start from a number nobody kept
@@ -112,12 +114,13 @@ class MemberCache:
             return None
 
     def bump(self) -> None:
-        """Move the generation on: every entry kept so far is out of date."""
-        if not self.enabled:
-            return
+        """Move the generation on: every entry kept so far is out of date. The process's
+        own moves too, whatever the app's kind: several apps in one process (tests) see
+        each other's writes."""
+        global _process_generation
+        with _process_lock:
+            _process_generation += 1
         if self.redis is None:
-            with self._lock:
-                self._local_generation += 1
             return
         try:
             pipe = self.redis.pipeline(transaction=False)
@@ -179,7 +182,7 @@ def init_app(app: Flask, tables: Callable[[], frozenset[str]]) -> MemberCache:
     Writes to them are watched on the app's engine."""
     cache = MemberCache(app, tables)
     app.extensions["forum.member_cache"] = cache
-    if cache.enabled:
+    if cache.seconds > 0:  # watched even when not kept here: another app of the process may
         with app.app_context():
             _watch(db.engine, cache)
     return cache

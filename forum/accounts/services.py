@@ -13,7 +13,7 @@ from flask import current_app, g
 from sqlalchemy import Integer, String, Table, bindparam, func, or_, select, update
 from sqlalchemy.sql.util import find_tables
 
-from .. import clock, markup
+from .. import clock, markup, templating
 from ..errors import Invalid, Refused, Throttled
 from ..dbutil import Facts
 from ..extensions import db
@@ -264,6 +264,7 @@ def load_session_user(session_id: str) -> User | None:
         if not sessions.seen(record_id, kept.last_seen_at):
             return None
         g.session_facts = dict(kept.facts)
+        templating.reuse_csrf_token()
         return cache.member(kept)
     names, statement = _session_statement()
     row = db.session.execute(statement, {"session_user_id": int(user_id),
@@ -276,6 +277,7 @@ def load_session_user(session_id: str) -> User | None:
     # kept with "last seen" as it is after this response (sessions.touch_after_response)
     cache.keep(session_id, generation, row[0],
                clock.now() if g.get("session_touch") else row[1], g.session_facts)
+    templating.reuse_csrf_token()
     return row[0]
 
 
