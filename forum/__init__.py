@@ -7,7 +7,7 @@ from flask import Flask, abort, g, request
 from werkzeug.routing import BaseConverter, ValidationError
 
 from .config import INSTANCE, ROOT, Config, secret_key
-from . import assets, client_address, health, metrics, requestlog
+from . import assets, client_address, health, metrics, requestlog, sessioncookie
 
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger number cannot name a row
@@ -63,6 +63,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key()
     app.url_map.converters["id"] = IdConverter
+    app.session_interface = sessioncookie.KeptSessionInterface()
     client_address.init_app(app)
     app.url_map.strict_slashes = False
 

@@ -1,0 +1,52 @@
+"""Flask's signed session cookie, its signature checked once per process for each value.
+
+A logged-in member's every request carries the same cookie until the session changes.
+Flask checks its signature and decodes it on every request (itsdangerous: a key
+derivation, an HMAC, base64 and tagged JSON), about as much work as signing the CSRF token
+was (issue 15, bench/README.md). `KeptSessionInterface` keeps what a cookie value decoded
+to, by the whole value (signature included, so nothing unsigned is ever kept or served),
+until the moment Flask would call that cookie expired (its signature's time plus
+PERMANENT_SESSION_LIFETIME); each request gets its own copy to change. A value that does
+not verify is never kept. Bounded per app (SESSION_COOKIES_KEPT, least recently verified
+dropped first)."""
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature
+
+SESSION_COOKIES_KEPT = 4096
+
+
+class KeptSessionInterface(SecureCookieSessionInterface):
+    def __init__(self) -> None:
+        self._kept: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return super().open_session(app, request)
+        kept = self._kept.get(value)
+        if kept is not None and time.time() <= kept[0]:
+            return self.session_class(copy.deepcopy(kept[1]))
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        with self._lock:
+            self._kept[value] = (signed_at.timestamp() + max_age, copy.deepcopy(data))
+            self._kept.move_to_end(value)
+            while len(self._kept) > SESSION_COOKIES_KEPT:
+                self._kept.popitem(last=False)
+        return self.session_class(data)

@@ -1,0 +1,63 @@
+"""The session cookie's signature is checked once per process for each value
+(forum/sessioncookie.py); a forged, expired or changed session is never served from it."""
+from __future__ import annotations
+
+import time
+
+import itsdangerous
+from forum import sessioncookie
+
+
+def _cookie(client, app) -> str:
+    return client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session")).value
+
+
+def test_a_cookie_is_verified_once(app, make, login, client, monkeypatch):
+    login(make.user())
+    for _ in range(2):  # the first page puts a CSRF token in the session: a new cookie
+        client.get("/settings")
+    verified = []
+    real = itsdangerous.Signer.verify_signature
+    monkeypatch.setattr(itsdangerous.Signer, "verify_signature",
+                        lambda self, *args: verified.append(1) or real(self, *args))
+    for _ in range(3):
+        assert client.get("/settings").status_code == 200
+    assert verified == []
+
+
+def test_a_changed_or_forged_cookie_is_refused(app, make, login, client):
+    login(make.user())
+    assert client.get("/settings").status_code == 200
+    value = _cookie(client, app)
+    forged = value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB")
+    client.set_cookie("session", forged)
+    response = client.get("/settings")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_an_expired_cookie_is_refused_though_it_was_kept(app, make, login, client,
+                                                        monkeypatch):
+    login(make.user())
+    assert client.get("/settings").status_code == 200
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    later = time.time() + lifetime + 60
+    monkeypatch.setattr(sessioncookie.time, "time", lambda: later)
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    response = client.get("/settings")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_what_one_request_changes_is_not_seen_by_another_with_the_same_cookie(app, make,
+                                                                             login, client):
+    """A request that changes its session (a flash message) gets a new cookie; another
+    request still sending the old one (another tab) does not see the change."""
+    login(make.user())
+    client.get("/settings")
+    value = _cookie(client, app)
+    with app.test_request_context("/", headers={"Cookie": f"session={value}"}) as ctx:
+        session = app.session_interface.open_session(app, ctx.request)
+        session.setdefault("_flashes", []).append(("info", "Only for this request."))
+        session["note"] = "changed"
+    with app.test_request_context("/", headers={"Cookie": f"session={value}"}) as ctx:
+        again = app.session_interface.open_session(app, ctx.request)
+    assert "_flashes" not in again and "note" not in again and again.get("_user_id")
