@@ -12,22 +12,21 @@ dropped first)."""
 from __future__ import annotations
 
 import copy
-import threading
 import time
-from collections import OrderedDict
 from typing import Any
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
+from .recent import Recent
+
 SESSION_COOKIES_KEPT = 4096
 
 
 class KeptSessionInterface(SecureCookieSessionInterface):
     def __init__(self) -> None:
-        self._kept: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._kept: Recent[str, tuple[float, dict[str, Any]]] = Recent(SESSION_COOKIES_KEPT)
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         value = request.cookies.get(self.get_cookie_name(app))
@@ -44,9 +43,5 @@ class KeptSessionInterface(SecureCookieSessionInterface):
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
-        with self._lock:
-            self._kept[value] = (signed_at.timestamp() + max_age, copy.deepcopy(data))
-            self._kept.move_to_end(value)
-            while len(self._kept) > SESSION_COOKIES_KEPT:
-                self._kept.popitem(last=False)
+        self._kept.put(value, (signed_at.timestamp() + max_age, copy.deepcopy(data)))
         return self.session_class(data)

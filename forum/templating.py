@@ -1,9 +1,7 @@
 """Helpers templates use to show data: relative times, dates, plurals, URLs."""
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,6 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from . import clock, textdiff
+from .recent import Recent
 from .permissions import can
 from .urls import (chrome_links, page_links, path_for, permalink, post_url, template_url_for,
                    topic_url)
@@ -112,12 +111,12 @@ def page_csrf_token() -> str:
 # reuse_csrf_token, kept by keep_csrf_token), for this many sessions per process.
 CSRF_REUSE_SECONDS = 60
 CSRF_REUSE_ENTRIES = 4096
-_signing_lock = threading.Lock()
 
 
-def _signed_tokens() -> OrderedDict[str, tuple[float, str]]:
+def _signed_tokens() -> Recent[str, tuple[float, str]]:
     """This app's signed tokens: the session's raw token -> (when signed, signed token)."""
-    return current_app.extensions.setdefault("forum.signed_csrf_tokens", OrderedDict())
+    return current_app.extensions.setdefault("forum.signed_csrf_tokens",
+                                             Recent(CSRF_REUSE_ENTRIES))
 
 
 def _csrf_field() -> str:
@@ -147,12 +146,7 @@ def keep_csrf_token(response):
         return response
     raw = session.get(field)
     if isinstance(raw, str):
-        tokens = _signed_tokens()
-        with _signing_lock:
-            tokens[raw] = (time.monotonic(), token)
-            tokens.move_to_end(raw)
-            while len(tokens) > CSRF_REUSE_ENTRIES:
-                tokens.popitem(last=False)
+        _signed_tokens().put(raw, (time.monotonic(), token))
     return response
 
 

@@ -220,14 +220,14 @@ class QueryCounter:
 
     @property
     def member_loads(self) -> int:
-        return sum(loads_member(statement) for statement in self.statements)
+        return sum(_loads_member(statement) for statement in self.statements)
 
     @property
     def count(self) -> int:
         return len(self.statements) - self.member_loads
 
 
-def loads_member(statement: str) -> bool:
+def _loads_member(statement: str) -> bool:
     return statement.lstrip().startswith("SELECT users.id") and "JOIN member_sessions" in statement
 
 

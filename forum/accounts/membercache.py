@@ -55,6 +55,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from .. import clock
 from ..extensions import db
+from ..recent import Recent
 from ..redisconn import redis_client
 from .models import User
 
@@ -88,13 +89,11 @@ class MemberCache:
         self.redis = redis_client(app)
         self.seconds = config["MEMBER_CACHE_SECONDS"]
         self.touch_seconds = config["SESSION_TOUCH_SECONDS"]
-        self.limit = config["MEMBER_CACHE_ENTRIES"]
         self.key = config["MEMBER_CACHE_KEY"]
         self.enabled = self.seconds > 0 and (self.redis is not None
                                              or config["MEMBER_CACHE_LOCAL"])
         self.tables = tables
-        self._entries: dict[str, Entry] = {}
-        self._lock = threading.Lock()
+        self._entries: Recent[str, Entry] = Recent(config["MEMBER_CACHE_ENTRIES"])
 
     # ------------------------------------------------------------------ the generation
 
@@ -151,17 +150,12 @@ class MemberCache:
         loaded = user.__dict__
         if until <= clock.now() or not all(key in loaded for key in _COLUMNS):
             return
-        entry = Entry(generation, until, {key: loaded[key] for key in _COLUMNS},
-                      last_seen_at, dict(facts))
-        with self._lock:
-            self._entries.pop(session_id, None)
-            while len(self._entries) >= self.limit:  # the oldest kept goes first
-                del self._entries[next(iter(self._entries))]
-            self._entries[session_id] = entry
+        self._entries.put(session_id, Entry(
+            generation, until, {key: loaded[key] for key in _COLUMNS}, last_seen_at,
+            dict(facts)))
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
     @staticmethod
     def member(entry: Entry) -> User:

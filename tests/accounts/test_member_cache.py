@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 import redis
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 
 from forum import clock
 from forum.accounts import membercache, sessions
@@ -17,16 +17,22 @@ from forum.accounts.models import MemberSession, Role, User
 from forum.board import services as board
 from forum.board.models import Topic
 from forum.extensions import db
-from tests.conftest import loads_member
+from tests.conftest import QueryCounter
 
 REDIS = "redis://127.0.0.1:6379/13"
 
 
-def _loads_member(count_queries, client, url: str = "/settings") -> bool:
-    """Load `url`; whether the member's statement (with their session record) ran."""
-    with count_queries() as counter:
-        response = client.get(url)
-    assert response.status_code == 200, response.text
+def _member_loaded(server, client, url: str = "/settings") -> bool:
+    """Load `url` from `server` (an app); whether the member's statement (with their session
+    record) ran (QueryCounter)."""
+    with server.app_context():
+        engine = db.engine
+    counter = QueryCounter()
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
     return counter.member_loads == 1
 
 
@@ -36,12 +42,11 @@ def _write(app, statement) -> None:
         db.session.commit()
 
 
-def test_a_members_next_page_does_not_load_them_again(app, make, login, client,
-                                                      count_queries):
+def test_a_members_next_page_does_not_load_them_again(app, make, login, client):
     login(make.user())
-    assert _loads_member(count_queries, client)
-    assert not _loads_member(count_queries, client)
-    assert not _loads_member(count_queries, client, "/articles")
+    assert _member_loaded(app, client)
+    assert not _member_loaded(app, client)
+    assert not _member_loaded(app, client, "/articles")
 
 
 def test_the_member_from_the_cache_is_a_row_of_the_request(app, make, login, client):
@@ -56,12 +61,11 @@ def test_the_member_from_the_cache_is_a_row_of_the_request(app, make, login, cli
 
 
 @pytest.mark.parametrize("change", ["role", "session_version", "ended", "text_sql"])
-def test_a_write_to_the_member_is_seen_on_their_next_request(app, make, login, client,
-                                                             count_queries, change):
+def test_a_write_to_the_member_is_seen_on_their_next_request(app, make, login, client, change):
     member = make.user()
     login(member)
     client.get("/settings")
-    assert not _loads_member(count_queries, client)  # kept
+    assert not _member_loaded(app, client)  # kept
     if change == "role":
         _write(app, update(User).where(User.id == member.id).values(role=Role.MODERATOR))
         assert "Moderation" in client.get("/settings").text
@@ -92,7 +96,7 @@ def test_a_new_notification_shows_on_the_next_page(app, make, login, client):
         client.get("/articles").text
 
 
-def test_reading_a_topic_keeps_the_member(app, make, login, client, count_queries):
+def test_reading_a_topic_keeps_the_member(app, make, login, client):
     """Writes that change no kept member (read positions, view counts, "last seen") do not
     drop the cache."""
     member = make.user()
@@ -100,37 +104,36 @@ def test_reading_a_topic_keeps_the_member(app, make, login, client, count_querie
     login(member)
     client.get("/settings")
     assert client.get(f"/t/{topic.id}-{topic.slug}").status_code == 200
-    assert not _loads_member(count_queries, client)
+    assert not _member_loaded(app, client)
 
 
-def test_last_seen_is_still_noted_and_idle_sessions_still_end(app, make, login, client,
-                                                              count_queries):
+def test_last_seen_is_still_noted_and_idle_sessions_still_end(app, make, login, client):
     member = make.user()
     login(member)
     client.get("/settings")
-    assert not _loads_member(count_queries, client)
+    assert not _member_loaded(app, client)
     clock.advance(timedelta(seconds=app.config["SESSION_TOUCH_SECONDS"] + 1))
-    assert _loads_member(count_queries, client)  # "last seen" due: loaded, and noted
+    assert _member_loaded(app, client)  # "last seen" due: loaded, and noted
     with app.app_context():
         seen = db.session.scalar(select(MemberSession.last_seen_at)
                                  .where(MemberSession.user_id == member.id))
     assert seen >= clock.now() - timedelta(seconds=1)
-    assert not _loads_member(count_queries, client)  # noting it did not drop the member
+    assert not _member_loaded(app, client)  # noting it did not drop the member
     clock.advance(timedelta(days=app.config["SESSION_IDLE_DAYS"], seconds=1))
     response = client.get("/settings")
     assert response.status_code == 302 and "/login" in response.location
 
 
-def test_entries_are_bounded(app, make, login, monkeypatch, count_queries):
+def test_entries_are_bounded(app, make, login, monkeypatch):
     cache = membercache.MemberCache(app, lambda: frozenset())
-    monkeypatch.setattr(cache, "limit", 2)
+    monkeypatch.setattr(cache._entries, "limit", 2)
     monkeypatch.setitem(app.extensions, "forum.member_cache", cache)
     clients = [login(make.user(), client=app.test_client()) for _ in range(3)]
     for each in clients:
         each.get("/settings")
     assert len(cache._entries) == 2
-    assert _loads_member(count_queries, clients[0])  # the oldest went first
-    assert not _loads_member(count_queries, clients[2])
+    assert _member_loaded(app, clients[0])  # the oldest went first
+    assert not _member_loaded(app, clients[2])
 
 
 def test_off_when_several_processes_share_no_redis(other_app, make, login):
@@ -138,22 +141,7 @@ def test_off_when_several_processes_share_no_redis(other_app, make, login):
     assert not server.extensions["forum.member_cache"].enabled
     browser = login(make.user(), client=server.test_client())
     for _ in range(2):
-        assert _member_loaded(_statements_of(server, browser))
-
-
-class _counting:
-    def __init__(self, engine) -> None:
-        self.engine, self.statements = engine, []
-
-    def __call__(self, conn, cursor, statement, *args) -> None:
-        self.statements.append(statement)
-
-    def __enter__(self) -> list[str]:
-        db.event.listen(self.engine, "before_cursor_execute", self)
-        return self.statements
-
-    def __exit__(self, *exc) -> None:
-        db.event.remove(self.engine, "before_cursor_execute", self)
+        assert _member_loaded(server, browser)
 
 
 @pytest.fixture
@@ -167,28 +155,16 @@ def servers(other_app):
     client.close()
 
 
-def _statements_of(server, client, url: str = "/settings") -> list[str]:
-    with server.app_context():
-        engine = db.engine
-    with _counting(engine) as statements:
-        assert client.get(url).status_code == 200
-    return statements
-
-
-def _member_loaded(statements: list[str]) -> bool:
-    return sum(map(loads_member, statements)) == 1
-
-
 def test_a_write_on_one_server_is_seen_by_the_member_on_the_other(servers, make, login):
     first, second = servers
     member = make.user()
     browser = login(member, client=second.test_client())
-    _statements_of(second, browser)
-    assert not _member_loaded(_statements_of(second, browser))
+    _member_loaded(second, browser)
+    assert not _member_loaded(second, browser)
     with first.app_context():  # a moderator's change, made on the other server
         db.session.execute(update(User).where(User.id == member.id).values(role=Role.MODERATOR))
         db.session.commit()
-    assert _member_loaded(_statements_of(second, browser))
+    assert _member_loaded(second, browser)
     assert "Moderation" in browser.get("/settings").text
 
 
@@ -197,4 +173,4 @@ def test_without_redis_answering_members_are_loaded_every_time(other_app, make, 
                        REDIS_TIMEOUT=0.2)
     browser = login(make.user(), client=server.test_client())
     for _ in range(2):
-        assert _member_loaded(_statements_of(server, browser))
+        assert _member_loaded(server, browser)

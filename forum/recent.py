@@ -1,0 +1,31 @@
+"""A map of the most recently kept entries, bounded: what a worker remembers between
+requests (the member cache's entries, signed CSRF tokens, verified session cookies)."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Recent(OrderedDict[K, V], Generic[K, V]):
+    """At most `limit` entries; `put` drops the least recently put first. Reads are plain
+    dict reads; writes take a lock, so threads of one worker may share it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self._lock = threading.Lock()
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self[key] = value
+            self.move_to_end(key)
+            while len(self) > self.limit:
+                self.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            super().clear()
