@@ -477,3 +477,15 @@ def test_an_email_that_grows_when_lower_cased_fits_its_column(app, server_errors
     with app.app_context():
         for user in db.session.scalars(select(User)):
             assert_fits_columns(user)
+
+
+@pytest.mark.parametrize("mangled", ["0%2F%2F", "0//", "a//b", "x/", "x/y/z"])
+def test_a_mangled_topic_address_is_one_redirect_from_the_topic(client, board, server_errors,
+                                                                mangled):
+    """Found by the fuzzer above: `/t/1-0//` was redirected to `/t/1-0/` (Werkzeug merging
+    the slashes) and only then to the topic."""
+    topic = board["topic"]
+    response = client.get(f"/t/{topic.id}-{mangled}", query_string={"page": ""})
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/t/{topic.id}-{topic.slug}")
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -161,7 +161,9 @@ def forum(slug: str):
 
 
 @bp.get("/t/<id:topic_id>")
-@bp.get("/t/<id:topic_id>-<slug>")
+# Everything after the id is the slug, slashes too: a mangled link (`/t/1-a//b`) gets one
+# redirect to the topic's own address, not Werkzeug's merged-slashes redirect first.
+@bp.get("/t/<id:topic_id>-<path:slug>")
 def topic(topic_id: int, slug: str | None = None):
     topic = visible_topic(topic_id)
     per_page = current_app.config["POSTS_PER_PAGE"]
