@@ -86,9 +86,16 @@ class Forum(db.Model):
     @classmethod
     def readable_by(cls, scope):
         """SQL: forums this viewer (a permissions.ViewerScope, None for everyone) may read."""
-        if scope is not None and scope.all_forums:
+        if scope is None:
+            return cls.readable_with(False, ())
+        return cls.readable_with(scope.all_forums, scope.readable)
+
+    @classmethod
+    def readable_with(cls, all_forums: bool, readable):
+        """readable_by for a scope that reads every forum (`all_forums`) or, besides the
+        open ones, the restricted forums whose ids are `readable`."""
+        if all_forums:
             return true()
-        readable = scope.readable if scope is not None else ()
         return ~cls.read_restricted | cls.id.in_(sorted(readable)) if readable \
             else ~cls.read_restricted
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import DateTime, Integer, String, bindparam, exists, func, select
@@ -17,20 +17,74 @@ from ..extensions import PLAN_FOR_VALUES, db
 from .models import (Approval, Category, Forum, Pin, Post, PostRevision, PostState, Topic,
                      TopicKind)
 
+# --- Statements built once ----------------------------------------------------------------
+# A page's lists are rendered again whenever their kept copies end (a write, the kept
+# fragments' window turning, and the many pages read too seldom to be kept at all). Building
+# their statements afresh for each render (the visibility rule's subquery and aliased forum,
+# the eager loads) was the largest part of SQLAlchemy's share, 30%, of such a topic page.
+# So they are built once per process for each *shape* of viewer (scope_shape), with the
+# values (scope_values and the page's own) bound when they run (issue 15).
+
+NOW = bindparam("now", type_=DateTime)
+
+
+def _bound(name: str):
+    return bindparam(name, type_=Integer)
+
+
+def scope_shape(scope) -> tuple[bool, bool]:
+    """What a statement's text depends on in a viewer's scope (a permissions.ViewerScope,
+    None for everyone): whether they read every forum; whether they read some restricted
+    ones."""
+    if scope is None or scope.all_forums:
+        return scope is not None, False
+    return False, bool(scope.readable)
+
+
+def scope_values(scope, **values) -> dict[str, Any]:
+    """The values a statement built for scope_shape(scope) binds: `now` and, for those who
+    read some restricted forums, which (`readable`); with the statement's own `values`."""
+    values["now"] = clock.now()
+    if scope is not None and not scope.all_forums and scope.readable:
+        values["readable"] = sorted(scope.readable)
+    return values
+
+
+def visible_topics(shape: tuple[bool, bool]):
+    """Topic.visible_to for a statement built once for a scope's shape (scope_shape)."""
+    all_forums, some_readable = shape
+    if all_forums:
+        return Topic.published(NOW)
+    return Topic.visible_to(None, now=NOW, readable="readable" if some_readable else None)
+
+
+def public_topics():
+    """Topic.public for a statement built once (binds `now`, scope_values(None))."""
+    return visible_topics((False, False))
+
 
 def forum_index(scope=None) -> list[Category]:
     """Categories and the forums in them the viewer may read (a permissions.ViewerScope;
     None: what everyone may read). A category whose every forum is closed to the viewer is
     left out, so not even its title shows."""
+    all_forums = scope is not None and scope.all_forums
+    readable = () if scope is None or all_forums else tuple(sorted(scope.readable))
+    return list(db.session.scalars(_forum_index_statement(all_forums, readable)))
+
+
+@lru_cache(maxsize=64)
+def _forum_index_statement(all_forums: bool, readable: tuple[int, ...]):
+    """forum_index's statement for a scope: built once per process for each set of
+    restricted forums read (a few: one per set of groups that open some), as the forums'
+    condition is in the loader, which takes no bound values."""
     last = joinedload(Forum.last_post)
-    readable = Forum.readable_by(scope)
-    listed = select(Forum.id).where(Forum.category_id == Category.id, readable)
+    condition = Forum.readable_with(all_forums, readable)
+    listed = select(Forum.id).where(Forum.category_id == Category.id, condition)
     empty = ~exists().where(Forum.category_id == Category.id)
-    return list(db.session.scalars(
-        select(Category).where(exists(listed) | empty)
-        .order_by(Category.position, Category.id)
-        .options(selectinload(Category.forums.and_(readable)).options(
-            last.joinedload(Post.topic), last.joinedload(Post.author)))))
+    return (select(Category).where(exists(listed) | empty)
+            .order_by(Category.position, Category.id)
+            .options(selectinload(Category.forums.and_(condition)).options(
+                last.joinedload(Post.topic), last.joinedload(Post.author))))
 
 
 def forum_by_slug(slug: str) -> Forum | None:
@@ -63,43 +117,61 @@ def forum_choices(scope) -> list:
     return list(db.session.execute(_forums_in_order(scope, Forum.id, Forum.slug, Forum.title)))
 
 
-def _unanswered(forum: Forum, scope=None):
-    return ((Topic.forum_id == forum.id) & Topic.visible_to(scope)
-            & (Topic.kind == TopicKind.QUESTION) & Topic.accepted_post_id.is_(None))
+def _in_forum(shape: tuple[bool, bool], unanswered: bool):
+    """A forum's (`forum_id`) topics the viewer may read; with `unanswered`, only questions
+    without an accepted answer."""
+    listed = (Topic.forum_id == _bound("forum_id")) & visible_topics(shape)
+    if unanswered:
+        listed = listed & (Topic.kind == TopicKind.QUESTION) & Topic.accepted_post_id.is_(None)
+    return listed
+
+
+@cache
+def _unanswered_count_statement(shape: tuple[bool, bool]):
+    return select(func.count(Topic.id)).where(_in_forum(shape, True))
 
 
 def unanswered_count(forum: Forum, scope=None) -> int:
-    return db.session.scalar(select(func.count(Topic.id))
-                             .where(_unanswered(forum, scope))) or 0
+    return db.session.scalar(_unanswered_count_statement(scope_shape(scope)),
+                             scope_values(scope, forum_id=forum.id)) or 0
+
+
+@cache
+def _forum_topics_statement(shape: tuple[bool, bool], unanswered: bool):
+    return (select(Topic).where(_in_forum(shape, unanswered))
+            .order_by(Topic.pinned.desc(), Topic.last_post_at.desc(), Topic.id.desc())
+            .options(joinedload(Topic.author),
+                     joinedload(Topic.last_post).joinedload(Post.author))
+            .limit(_bound("limit")).offset(_bound("offset")))
 
 
 def forum_topics(forum: Forum, page: int, per_page: int,
                  unanswered: bool = False, scope=None) -> list[Topic]:
     """A page of the forum's topics the viewer may read (scope as in forum_index)."""
-    listed = _unanswered(forum, scope) if unanswered else (
-        (Topic.forum_id == forum.id) & Topic.visible_to(scope))
     return list(db.session.scalars(
-        select(Topic)
-        .where(listed)
-        .order_by(Topic.pinned.desc(), Topic.last_post_at.desc(), Topic.id.desc())
-        .options(joinedload(Topic.author), joinedload(Topic.last_post).joinedload(Post.author))
-        .limit(per_page).offset((page - 1) * per_page)))
+        _forum_topics_statement(scope_shape(scope), unanswered),
+        scope_values(scope, forum_id=forum.id, limit=per_page, offset=(page - 1) * per_page)))
 
 
 GLOBAL_PINS_SHOWN = 5
 
 
+@cache
+def _global_pins_statement(shape: tuple[bool, bool]):
+    return (select(Topic)
+            .where(Topic.pinned == Pin.GLOBAL, Topic.forum_id != _bound("forum_id"),
+                   visible_topics(shape))
+            .order_by(Topic.last_post_at.desc(), Topic.id.desc())
+            .options(joinedload(Topic.author), joinedload(Topic.forum),
+                     joinedload(Topic.last_post).joinedload(Post.author))
+            .limit(GLOBAL_PINS_SHOWN))
+
+
 def global_pins(forum: Forum, scope=None) -> list[Topic]:
     """Topics pinned everywhere from other forums, shown above every forum's first page
     (those the viewer may read)."""
-    return list(db.session.scalars(
-        select(Topic)
-        .where(Topic.pinned == Pin.GLOBAL, Topic.forum_id != forum.id,
-               Topic.visible_to(scope))
-        .order_by(Topic.last_post_at.desc(), Topic.id.desc())
-        .options(joinedload(Topic.author), joinedload(Topic.forum),
-                 joinedload(Topic.last_post).joinedload(Post.author))
-        .limit(GLOBAL_PINS_SHOWN)))
+    return list(db.session.scalars(_global_pins_statement(scope_shape(scope)),
+                                   scope_values(scope, forum_id=forum.id)))
 
 
 # Facts other features keep about a topic that its page needs before asking them (has it a
@@ -158,29 +230,32 @@ ACCEPTED_POST_COLUMNS = (Post.id, Post.topic_id, Post.author_id, Post.position,
                          Post.hidden_at, Post.approval, Post.body_html)
 
 
-def _page_of_posts(query, topic: Topic, page: int, per_page: int, by_helpful: bool):
-    """A page of a topic's posts: a position range in time order (constant cost at any
-    depth), or most helpful first (the opening post stays first)."""
-    query = query.where(Post.topic_id == topic.id)
+@cache
+def _topic_posts_statement(by_helpful: bool):
+    """A page of a topic's posts (`topic_id`): a position range in time order, `first` to
+    `last` (constant cost at any depth), or most helpful first (the opening post stays
+    first), `offset` and `limit`."""
+    query = select(Post).where(Post.topic_id == _bound("topic_id")).options(
+        defer(Post.body_source),
+        joinedload(Post.author).load_only(*PAGE_AUTHOR_COLUMNS),
+        joinedload(Post.edited_by).load_only(*PAGE_AUTHOR_COLUMNS))
     if by_helpful:
         return query.order_by((Post.position == 1).desc(), Post.vote_count.desc(),
-                              Post.position).limit(per_page).offset((page - 1) * per_page)
-    first = (page - 1) * per_page + 1
-    # The LIMIT says nothing new (a range of per_page positions) but tells PostgreSQL so:
-    # it cannot tell how many of a long topic's posts fall in the range (12,770 of 20,000
+                              Post.position).limit(_bound("limit")).offset(_bound("offset"))
+    # The LIMIT says nothing new (a range of `limit` positions) but tells PostgreSQL so: it
+    # cannot tell how many of a long topic's posts fall in the range (12,770 of 20,000
     # estimated for 25) and would hash-join every member for the authors (6 ms, not 0.2).
-    return query.where(Post.position.between(first, first + per_page - 1)) \
-        .order_by(Post.position).limit(per_page)
+    return query.where(Post.position.between(_bound("first"), _bound("last"))) \
+        .order_by(Post.position).limit(_bound("limit"))
 
 
 def topic_posts(topic: Topic, page: int, per_page: int, by_helpful: bool = False) -> list[Post]:
     """A page of posts, to render. The Markdown source is left out (it is for the editor and
     the history, as large as the HTML shown)."""
-    return list(db.session.scalars(_page_of_posts(select(Post).options(
-        defer(Post.body_source),
-        joinedload(Post.author).load_only(*PAGE_AUTHOR_COLUMNS),
-        joinedload(Post.edited_by).load_only(*PAGE_AUTHOR_COLUMNS)),
-        topic, page, per_page, by_helpful)))
+    first = (page - 1) * per_page
+    return list(db.session.scalars(_topic_posts_statement(by_helpful), {
+        "topic_id": topic.id, "limit": per_page, "offset": first,
+        "first": first + 1, "last": first + per_page}))
 
 
 @dataclass(slots=True)
@@ -239,19 +314,29 @@ def revisions(post: Post) -> list[PostRevision]:
         .options(joinedload(PostRevision.editor))))
 
 
+@cache
+def _recent_topics_statement():
+    return (select(Topic).where(Topic.author_id == _bound("author_id"), public_topics())
+            .order_by(Topic.created_at.desc(), Topic.id.desc()).limit(_bound("limit")))
+
+
 def recent_topics_by(user: User, limit: int = 10) -> list[Topic]:
-    return list(db.session.scalars(
-        select(Topic).where(Topic.author_id == user.id, Topic.public())
-        .order_by(Topic.created_at.desc(), Topic.id.desc()).limit(limit)))
+    return list(db.session.scalars(_recent_topics_statement(), scope_values(
+        None, author_id=user.id, limit=limit)))
+
+
+@cache
+def _recent_replies_statement():
+    return (select(Post).join(Post.topic)
+            .where(Post.author_id == _bound("author_id"), Post.position > 1,
+                   Post.hidden_at.is_(None), public_topics())
+            .order_by(Post.created_at.desc(), Post.id.desc()).limit(_bound("limit"))
+            .options(joinedload(Post.topic)))
 
 
 def recent_replies_by(user: User, limit: int = 10) -> list[Post]:
-    return list(db.session.scalars(
-        select(Post).join(Post.topic)
-        .where(Post.author_id == user.id, Post.position > 1, Post.hidden_at.is_(None),
-               Topic.public())
-        .order_by(Post.created_at.desc(), Post.id.desc()).limit(limit)
-        .options(joinedload(Post.topic))))
+    return list(db.session.scalars(_recent_replies_statement(), scope_values(
+        None, author_id=user.id, limit=limit)))
 
 
 def posts_out_of_sight(user_ids, scope) -> dict[int, int]:
@@ -333,20 +418,32 @@ def topic_listing(where, order, page: int, per_page: int) -> tuple[list[Topic], 
     """A page of topics across forums (`where` decides which, `order` their order), with
     forum, starter and last post's author joined, and whether a next page exists: one query
     (per_page + 1 rows read, no count of everything)."""
-    rows = list(db.session.scalars(
-        page_first(select(Topic).where(where), order, per_page + 1, (page - 1) * per_page)
+    return run_listing(listing_statement(where, order), {}, page, per_page)
+
+
+def listing_statement(where, order):
+    """topic_listing's statement, to build once (`limit` and `offset` bound by
+    run_listing)."""
+    return page_first(select(Topic).where(where), order, _bound("limit"), _bound("offset")) \
         .options(joinedload(Topic.forum), joinedload(Topic.author),
-                 joinedload(Topic.last_post).joinedload(Post.author))))
+                 joinedload(Topic.last_post).joinedload(Post.author))
+
+
+def run_listing(statement, values: dict[str, Any], page: int,
+                per_page: int) -> tuple[list[Topic], bool]:
+    """A listing_statement's page of topics with `values`, and whether a next page exists."""
+    rows = list(db.session.scalars(statement, {
+        **values, "limit": per_page + 1, "offset": (page - 1) * per_page}))
     return rows[:per_page], len(rows) > per_page
 
 
-def page_first(query, order, limit: int, offset: int = 0):
+def page_first(query, order, limit, offset=0):
     """`query` (a select of Topic) ordered and cut to one page, written so that the page's
     topic ids are found first and only those rows are joined to what the caller eager-loads:
     with the joins in the same SELECT, PostgreSQL joined every matching topic to its forum,
     author and post before sorting (/top?period=all: 2 s at 100,000 topics). Planned for
     its values each time: a generic plan, blind to the limit and the period, took 17-26 ms
-    against 2-5 ms (bench/plans.py)."""
+    against 2-5 ms (bench/plans.py). `limit`, `offset`: numbers or bound parameters."""
     ids = query.with_only_columns(Topic.id).order_by(*order).limit(limit).offset(offset)
     page = ids.subquery("page")
     return (select(Topic).join(page, page.c.id == Topic.id).order_by(*order)
@@ -354,34 +451,55 @@ def page_first(query, order, limit: int, offset: int = 0):
 
 
 LATEST_ORDER = (Topic.last_post_at.desc(), Topic.id.desc())
+TOP_ORDER = (Topic.reply_count.desc(), Topic.view_count.desc(), Topic.id.desc())
+
+
+@cache
+def _latest_statement(shape: tuple[bool, bool]):
+    return listing_statement(visible_topics(shape), LATEST_ORDER)
 
 
 def latest_topics(scope, page: int, per_page: int) -> tuple[list[Topic], bool]:
     """Every forum's topics the viewer may read, most recent activity first."""
-    return topic_listing(Topic.visible_to(scope), LATEST_ORDER, page, per_page)
+    return run_listing(_latest_statement(scope_shape(scope)), scope_values(scope),
+                       page, per_page)
+
+
+@cache
+def _top_statement(shape: tuple[bool, bool], since: bool):
+    where = visible_topics(shape)
+    if since:
+        where = where & (Topic.created_at >= bindparam("since", type_=DateTime))
+    return listing_statement(where, TOP_ORDER)
 
 
 def top_topics(scope, period: str, page: int, per_page: int,
                now: datetime | None = None) -> tuple[list[Topic], bool]:
     """Topics started within the period (TOP_PERIODS), most replies first, then most
     viewed."""
-    where = Topic.visible_to(scope)
     days = TOP_PERIODS[period]
+    values = scope_values(scope)
     if days is not None:
-        where = where & (Topic.created_at >= (now or clock.now()) - timedelta(days=days))
-    return topic_listing(where, (Topic.reply_count.desc(), Topic.view_count.desc(),
-                                 Topic.id.desc()), page, per_page)
+        values["since"] = (now or clock.now()) - timedelta(days=days)
+    return run_listing(_top_statement(scope_shape(scope), days is not None), values,
+                       page, per_page)
 
 
 SUGGESTED_SHOWN = 5
 
 
+@cache
+def _suggested_statement(shape: tuple[bool, bool]):
+    return (select(Topic).where(Topic.forum_id == _bound("forum_id"), visible_topics(shape),
+                                Topic.id != _bound("topic_id"))
+            .order_by(*LATEST_ORDER)
+            .options(joinedload(Topic.author),
+                     joinedload(Topic.last_post).joinedload(Post.author))
+            .limit(SUGGESTED_SHOWN))
+
+
 def suggested_topics(topic: Topic, scope) -> list[Topic]:
     """Other topics to read after this one: the most recently active in its forum (one
     query; the forum is the topic's, which the viewer may read)."""
-    return list(db.session.scalars(
-        select(Topic).where(Topic.forum_id == topic.forum_id, Topic.visible_to(scope),
-                            Topic.id != topic.id)
-        .order_by(*LATEST_ORDER)
-        .options(joinedload(Topic.author), joinedload(Topic.last_post).joinedload(Post.author))
-        .limit(SUGGESTED_SHOWN)))
+    return list(db.session.scalars(_suggested_statement(scope_shape(scope)), scope_values(
+        scope, forum_id=topic.forum_id, topic_id=topic.id)))
