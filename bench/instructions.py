@@ -4,6 +4,10 @@
     python bench/instructions.py [--only index,topic] [--modes visitor,member]
                                  [--requests 10] [--jobs 2]
 
+Modes: `visitor` (page cache off), `member`; `visitor-fresh` and `member-fresh` with kept
+fragments off too, so every request renders all of its page, as the first reader after a
+write does, and every reader of a page read too seldom to be kept.
+
 Requests per second under wrk move by 20% between runs on a shared machine; instructions
 do not: callgrind counts the instructions this process runs, the same count (within 0.2%
 here) for the same code and data whatever else the machine is doing. So a change of a few
@@ -39,6 +43,7 @@ BASELINE = "baseline (20-item template)"
 def child(path: str, who: str, database_url: str, warm: int, requests: int) -> None:
     """In the child, under callgrind: make the app, warm up, count `requests` requests."""
     os.environ.setdefault("FORUM_INSTANCE_PATH", tempfile.mkdtemp(prefix="forum-bench-"))
+    fresh, who = who.endswith("-fresh"), who.removesuffix("-fresh")
     if who == "baseline":
         from bench.baseline import app
         client = app.test_client()
@@ -50,6 +55,8 @@ def child(path: str, who: str, database_url: str, warm: int, requests: int) -> N
         # the page (+30% on some runs). The clock stands still, as in the tests.
         clock.freeze()
         app = bench_app(database_url)
+        if fresh:
+            app.config["POST_LIST_CACHE_SECONDS"] = 0
         client = app.test_client()
         if who == "member":
             client = member_client(app, bench_members(database_url, 1)[0][1])
@@ -108,7 +115,7 @@ def main() -> None:
                   name.startswith(prefix) for prefix in args.only.split(","))]
     runs = [(BASELINE, "/", "baseline")] + [
         (name, path, mode) for name, path, members_only in wanted for mode in modes
-        if not (members_only and mode == "visitor")]
+        if not (members_only and mode.startswith("visitor"))]
     with ThreadPoolExecutor(args.jobs) as pool:
         counts = dict(zip([(name, mode) for name, _, mode in runs],
                           pool.map(lambda run: count(run[1], run[2], args), runs)))

@@ -58,11 +58,18 @@ def viewer_zone():
     else the logged-in member's, else the site's (UTC)."""
     if (reader := g.get("zone_reader")) is not None:
         return clock.zone(reader.time_zone)
+    if not has_request_context():  # a job: no viewer
+        return clock.zone(None)
+    # Asked for every time a page shows (50 on the home page): the viewer's is found once
+    # per request (on the request: an app context, and so `g`, may outlive one in tests).
+    if (found := getattr(request, "viewer_zone", None)) is not None:
+        return found
     try:
         name = current_user.time_zone if current_user.is_authenticated else None
-    except (AttributeError, RuntimeError):  # outside a request (jobs)
+    except AttributeError:
         name = None
-    return clock.zone(name)
+    found = request.viewer_zone = clock.zone(name)
+    return found
 
 
 @contextmanager
