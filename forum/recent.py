@@ -1,5 +1,6 @@
 """A map of the most recently kept entries, bounded: what a worker remembers between
-requests (the member cache's entries, signed CSRF tokens, verified session cookies)."""
+requests (the member cache's entries, signed CSRF tokens, verified session cookies, a topic
+page's stamped post controls)."""
 from __future__ import annotations
 
 import threading

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import OrderedDict
 from typing import NamedTuple
 
 from flask import current_app, render_template
@@ -38,6 +37,7 @@ from markupsafe import Markup, escape
 
 from .. import pagecache
 from ..permissions import PostAbilities
+from ..recent import Recent
 from ..templating import with_csrf_token, without_csrf_token
 from .queries import PostFacts
 
@@ -132,7 +132,7 @@ def _controls(shapes: tuple[Shape, ...], topic_id: int,
     CSRF token: board/_post_controls.html rendered once per process for these shapes on this
     topic, and kept (token marked) for the next member whose page has the same ones; what
     it shows depends on nothing else (its links are the app's paths for the stamps)."""
-    kept = current_app.extensions.setdefault("forum.post_controls", OrderedDict())
+    kept = current_app.extensions.setdefault("forum.post_controls", Recent(CONTROLS_KEPT))
     key = (shapes, topic_id, manage_answer)
     stamped = kept.get(key)
     if stamped is None:
@@ -141,10 +141,9 @@ def _controls(shapes: tuple[Shape, ...], topic_id: int,
             manage_answer=manage_answer, stamp=STAMP))
         parts = SLOT.split(rendered)
         # parts: [before, kind, shape, html, kind, shape, html, ...]
-        stamped = kept[key] = {(parts[i], int(parts[i + 1])): parts[i + 2].strip()
-                               for i in range(1, len(parts) - 2, 3)}
-        while len(kept) > CONTROLS_KEPT:
-            kept.popitem(last=False)
+        stamped = {(parts[i], int(parts[i + 1])): parts[i + 2].strip()
+                   for i in range(1, len(parts) - 2, 3)}
+        kept.put(key, stamped)
     return {slot: with_csrf_token(html) for slot, html in stamped.items()}
 
 
