@@ -40,11 +40,15 @@ def index():
     so it is kept (a fragment, shared in Redis) and only the member's "Unread" badges are
     looked up and put in its markers: a kept list costs no query of its own (issue 15)."""
     scope = viewer_scope(current_user)
-    listing = pagecache.kept_fragment(
-        f"forum-index:{scope.key}", [pagecache.SITE, pagecache.LISTS],
+    key, scopes = f"forum-index:{scope.key}", [pagecache.SITE, pagecache.LISTS]
+    # the member's badges are kept beside the list: looked up in the same round trip
+    kept = pagecache.kept_fragments({
+        "listing": (key, scopes), **notify_queries.kept_unread(current_user, key, scopes)})
+    listing = kept["listing"].or_render(
         lambda: render_template("board/_forum_index.html",
                                 categories=queries.forum_index(scope)))
-    unread = notify_queries.unread_forum_ids(current_user, marked_ids(listing))
+    unread = notify_queries.kept_unread_ids(kept.get("unread"), lambda: (
+        notify_queries.unread_forum_ids(current_user, marked_ids(listing))))
     return render_template("board/index.html", listing=Markup(mark_unread(listing, unread)),
                            has_categories='class="category"' in listing)
 
@@ -88,16 +92,20 @@ def _listing(tab: str, page: int, load, shared: bool = True, **extra):
     Unread tab is each member's own and is rendered every time. `load()` gives (topics,
     whether a next page exists)."""
     scope = viewer_scope(current_user)
-    kept = pagecache.KeptFragment(
-        f"home-{tab}:{extra.get('period', '')}:{page}:{scope.key}",
-        [pagecache.SITE, pagecache.LISTS]) if shared else None
-    rows = kept.html if kept is not None else None
+    key, scopes = f"home-{tab}:{extra.get('period', '')}:{page}:{scope.key}", \
+        [pagecache.SITE, pagecache.LISTS]
+    # the member's badges are kept beside the rows: looked up in the same round trip
+    kept = pagecache.kept_fragments({
+        "rows": (key, scopes), **notify_queries.kept_unread(current_user, key, scopes)}) \
+        if shared else {}
+    rows = kept["rows"].html if shared else None
     if rows is None:
         topics, more = load()
         rows = render_template("board/_listing_topics.html", topics=topics, more=more)
-        if kept is not None:
-            rows = kept.keep(rows)
-    unread = notify_queries.unread_topic_ids(current_user, marked_ids(rows))
+        if shared:
+            rows = kept["rows"].keep(rows)
+    unread = notify_queries.kept_unread_ids(kept.get("unread"), lambda: (
+        notify_queries.unread_topic_ids(current_user, marked_ids(rows))))
     return render_template("board/listing.html", tab=tab, page=page, more=MORE_MARK in rows,
                            listing=Markup(mark_unread(rows.replace(MORE_MARK, ""), unread)),
                            has_topics="topic-item" in rows, **extra)

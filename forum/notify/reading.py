@@ -5,7 +5,8 @@ state and last position read). Only when the page shows posts past that position
 write: the read mark moves forward in one upsert (`dbutil.insert_or_move_forward`: inserted
 the first time, raised only if the new position is larger, so a racing older view never
 moves it back) and, if it moved, the notifications about the posts shown are marked read,
-committed at once. A repeat view writes nothing.
+committed at once; the member's read state is marked changed (queries.reads_scope), which
+drops their kept "Unread" badges. A repeat view writes nothing.
 A read mark that cannot be written (the database busy) is skipped with a warning: it is
 never worth an error page.
 """
@@ -16,12 +17,12 @@ from flask import current_app, g
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from .. import clock
+from .. import clock, pagecache
 from ..board.models import Post, Topic
 from ..dbutil import insert_or_move_forward
 from ..extensions import db
 from .models import Notification, TopicRead
-from .queries import topic_state
+from .queries import reads_scope, topic_state
 
 
 
@@ -49,6 +50,7 @@ def move_read_mark(user_id: int, topic_id: int, last: int) -> None:
     if not insert_or_move_forward(TopicRead, "last_position", user_id=user_id,
                                   topic_id=topic_id, last_position=last, read_at=now):
         return  # another request of theirs already read further
+    pagecache.changed(reads_scope(user_id))  # their kept "Unread" badges
     shown = select(Post.id).where(Post.topic_id == topic_id,
                                   Post.position <= last).scalar_subquery()
     marked = db.session.execute(update(Notification).where(

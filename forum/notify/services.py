@@ -12,7 +12,7 @@ import re
 
 from sqlalchemy import func, select, update
 
-from .. import clock
+from .. import clock, pagecache
 from ..accounts.models import User, name_key
 from ..board.models import Forum, Post, Topic
 from ..dbutil import insert_ignoring_duplicates, upsert_insert
@@ -20,6 +20,7 @@ from ..extensions import db
 from ..permissions import can, require
 from . import mail
 from .models import EmailMode, ForumRead, Notification, NotifySettings, Subscription
+from .queries import reads_scope
 
 KINDS = {
     "reply": "replied to",
@@ -279,6 +280,7 @@ def mark_all_read(actor: User) -> int:
 def mark_forum_read(actor: User, forum: Forum) -> None:
     require(actor, "manage_notifications", actor)
     now = clock.now()
+    pagecache.changed(reads_scope(actor.id))  # their kept "Unread" badges
     if not insert_ignoring_duplicates(ForumRead, user_id=actor.id, forum_id=forum.id,
                                       read_at=now):
         db.session.execute(update(ForumRead).where(
@@ -289,5 +291,6 @@ def mark_everything_read(actor: User) -> None:
     require(actor, "manage_notifications", actor)
     settings = settings_for(actor.id)
     settings.all_read_at = clock.now()
+    pagecache.changed(reads_scope(actor.id))  # their kept "Unread" badges
     db.session.merge(settings)
     db.session.flush()

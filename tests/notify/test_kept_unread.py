@@ -1,0 +1,82 @@
+"""A member's "Unread" badges on the home page and Latest are kept beside the kept listing
+(notify.queries.kept_unread): a page seen again asks the database nothing, and the badges
+still follow every change of what the member has read and of what there is to read."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from forum import clock
+from forum.accounts.models import User
+from forum.board import services as board
+from forum.board.models import Topic
+from forum.extensions import db
+
+BADGE = 'unread-badge">Unread'
+PAGES = ("/", "/latest")
+
+
+@pytest.fixture(autouse=True)
+def start_of_a_window(app):
+    """The clock stands still at the start of a kept fragment's window, so the few seconds
+    this test moves it never end a kept copy: a badge that is right only because its copy
+    expired would not be caught."""
+    clock.freeze()
+    window = app.config["POST_LIST_CACHE_SECONDS"]
+    clock.advance(timedelta(seconds=window - int(clock.now().timestamp()) % window))
+
+
+@pytest.fixture
+def world(app, make, login, client):
+    ann, bob, cleo = make.user("Ann"), make.user("Bob"), make.user("Cleo")
+    forum = make.forum(slug="kept")
+    topic = make.topic(author=ann, forum=forum, title="A kept topic")
+    login(bob)
+    return {"ann": ann, "cleo": cleo, "topic": topic, "url": f"/t/{topic.id}-{topic.slug}"}
+
+
+def _reply(app, user, topic):
+    with app.app_context():
+        board.post_reply(db.session.get(User, user.id), db.session.get(Topic, topic.id),
+                         "More news.")
+        db.session.commit()
+
+
+def _badges(client) -> dict[str, bool]:
+    return {path: BADGE in client.get(path).text for path in PAGES}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_seen_again_asks_nothing_for_the_badges(client, world, count_queries, path):
+    client.get(path)  # spends the log-in's flash message
+    first = client.get(path).text
+    assert BADGE in first
+    with count_queries() as counter:
+        again = client.get(path).text
+    assert counter.count == 0
+    assert again == first
+
+
+def test_the_kept_badges_follow_reading_and_new_posts(app, client, world):
+    assert _badges(client) == {"/": True, "/latest": True}
+    assert _badges(client) == {"/": True, "/latest": True}  # kept now
+    client.get(world["url"])  # Bob reads the topic
+    assert _badges(client) == {"/": False, "/latest": False}
+    _reply(app, world["ann"], world["topic"])  # something new to read
+    assert _badges(client) == {"/": True, "/latest": True}
+    client.post("/f/kept/mark-read")
+    assert _badges(client) == {"/": False, "/latest": False}
+    clock.advance(timedelta(seconds=2))
+    _reply(app, world["ann"], world["topic"])
+    assert _badges(client) == {"/": True, "/latest": True}
+    client.post("/mark-all-read")
+    assert _badges(client) == {"/": False, "/latest": False}
+
+
+def test_each_member_has_their_own_badges(app, client, world, login):
+    client.get(world["url"])  # Bob has read everything
+    assert _badges(client) == {"/": False, "/latest": False}
+    client.post("/logout")
+    login(world["cleo"])  # Cleo, who joined with him, has not
+    assert _badges(client) == {"/": True, "/latest": True}
