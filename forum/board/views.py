@@ -157,12 +157,15 @@ def forum(slug: str):
         return listed
     # The page's topics are the same for every viewer of one scope: kept, dropped by any
     # write in the forum; the member's "Unread" badges are filled in (issue 15).
-    listing = pagecache.kept_fragment(
-        f"forum-topics:{forum.id}:{page}:{int(unanswered)}:{scope.key}",
-        [pagecache.SITE, f"forum:{forum.slug}"],
+    key = f"forum-topics:{forum.id}:{page}:{int(unanswered)}:{scope.key}"
+    scopes = [pagecache.SITE, f"forum:{forum.slug}"]
+    # the member's badges and follow state are kept beside the list (one round trip)
+    kept = pagecache.kept_fragments({
+        "listing": (key, scopes), **notify_queries.kept_unread(current_user, key, scopes)})
+    listing = kept["listing"].or_render(
         lambda: render_template("board/_forum_topics.html", forum=forum, topics=topics()))
-    following, unread = notify_queries.forum_state(
-        current_user, forum, marked_ids(listing))
+    following, unread = notify_queries.kept_forum_state(kept.get("unread"), lambda: (
+        notify_queries.forum_state(current_user, forum, marked_ids(listing))))
     return render_template("board/forum.html", forum=forum, page=page, pages=pages,
                            unanswered=unanswered, listing=Markup(mark_unread(listing, unread)),
                            following=following)

@@ -130,17 +130,19 @@ def unread_topics(user, page: int, per_page: int) -> tuple[list[Topic], bool]:
 
 
 # --- A member's "Unread" badges in a kept listing, kept with it ----------------------------
-# The home page's forums and Latest's topics are kept for everyone of a scope, with markers
-# for the badges (board.views); which of their ids are unread for this member is a statement
-# of its own (0.4-0.7 ms with PostgreSQL's share, the largest part of a member's home page),
-# so its answer is kept too, beside the listing and looked up in the same round trip. It
-# changes when the listing may (the listing's scopes, its window of the clock) and when the
-# member reads: each write of their read state marks reads_scope(member) changed.
+# The home page's forums, Latest's topics and a forum's topics are kept for everyone of a
+# scope, with markers for the badges (board.views); which of their ids are unread for this
+# member (and, on a forum page, whether they follow it) is a statement of its own (0.4-0.7
+# ms with PostgreSQL's share, the largest part of a member's home page), so its answer is
+# kept too, beside the listing and looked up in the same round trip. It changes when the
+# listing may (the listing's scopes, its window of the clock) and when the member reads or
+# follows: each write of their read state or follows marks reader_scope(member) changed.
 
-def reads_scope(user_id: int) -> str:
+def reader_scope(user_id: int) -> str:
     """The page cache scope of a member's read state (read marks, forums and everything
-    marked read): notify's services and reading mark it changed when they write it."""
-    return f"reads:{user_id}"
+    marked read) and follows: notify's services and reading mark it changed when they
+    write them."""
+    return f"reader:{user_id}"
 
 
 def kept_unread(user, listing_key: str, scopes: list[str]) -> dict[str, tuple[str, list[str]]]:
@@ -148,18 +150,37 @@ def kept_unread(user, listing_key: str, scopes: list[str]) -> dict[str, tuple[st
     unread ids among its markers}, for pagecache.kept_fragments; nothing for visitors."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    return {"unread": (f"unread:{user.id}:{listing_key}", [*scopes, reads_scope(user.id)])}
+    return {"unread": (f"unread:{user.id}:{listing_key}", [*scopes, reader_scope(user.id)])}
+
+
+def _ids(text: str) -> set[int]:
+    return {int(found) for found in text.split(",") if found}
+
+
+def _text(ids: set[int]) -> str:
+    return ",".join(str(found) for found in sorted(ids))
+
+
+def _kept(kept: pagecache.KeptFragment | None, find, dump, load):
+    if kept is None:
+        return find()
+    if kept.html is not None:
+        return load(kept.html)
+    found = find()
+    kept.keep(dump(found))
+    return found
 
 
 def kept_unread_ids(kept: pagecache.KeptFragment | None, find) -> set[int]:
     """The ids kept_unread's fragment holds, or `find()`'s (kept for the next page)."""
-    if kept is None:
-        return find()
-    if kept.html is not None:
-        return {int(found) for found in kept.html.split(",") if found}
-    found = find()
-    kept.keep(",".join(str(found_id) for found_id in sorted(found)))
-    return found
+    return _kept(kept, find, _text, _ids)
+
+
+def kept_forum_state(kept: pagecache.KeptFragment | None,
+                     find) -> tuple[bool | None, set[int]]:
+    """forum_state's answer as kept_unread's fragment holds it, or `find()`'s (kept)."""
+    return _kept(kept, find, lambda state: f"{int(bool(state[0]))}|{_text(state[1])}",
+                 lambda text: (text[0] == "1", _ids(text[2:])))
 
 
 def unread_topic_ids(user, topic_ids) -> set[int]:

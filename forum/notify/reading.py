@@ -5,7 +5,7 @@ state and last position read). Only when the page shows posts past that position
 write: the read mark moves forward in one upsert (`dbutil.insert_or_move_forward`: inserted
 the first time, raised only if the new position is larger, so a racing older view never
 moves it back) and, if it moved, the notifications about the posts shown are marked read,
-committed at once; the member's read state is marked changed (queries.reads_scope), which
+committed at once; the member's read state is marked changed (queries.reader_scope), which
 drops their kept "Unread" badges. A repeat view writes nothing.
 A read mark that cannot be written (the database busy) is skipped with a warning: it is
 never worth an error page.
@@ -22,7 +22,7 @@ from ..board.models import Post, Topic
 from ..dbutil import insert_or_move_forward
 from ..extensions import db
 from .models import Notification, TopicRead
-from .queries import reads_scope, topic_state
+from .queries import reader_scope, topic_state
 
 
 
@@ -50,7 +50,7 @@ def move_read_mark(user_id: int, topic_id: int, last: int) -> None:
     if not insert_or_move_forward(TopicRead, "last_position", user_id=user_id,
                                   topic_id=topic_id, last_position=last, read_at=now):
         return  # another request of theirs already read further
-    pagecache.changed(reads_scope(user_id))  # their kept "Unread" badges
+    pagecache.changed(reader_scope(user_id))  # their kept "Unread" badges
     shown = select(Post.id).where(Post.topic_id == topic_id,
                                   Post.position <= last).scalar_subquery()
     marked = db.session.execute(update(Notification).where(

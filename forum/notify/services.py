@@ -20,7 +20,7 @@ from ..extensions import db
 from ..permissions import can, require
 from . import mail
 from .models import EmailMode, ForumRead, Notification, NotifySettings, Subscription
-from .queries import reads_scope
+from .queries import reader_scope
 
 KINDS = {
     "reply": "replied to",
@@ -77,6 +77,7 @@ def _set_subscription(user_id: int, *, topic_id: int | None = None,
                       forum_id: int | None = None, active: bool) -> None:
     column = Subscription.topic_id if topic_id is not None else Subscription.forum_id
     target = topic_id if topic_id is not None else forum_id
+    pagecache.changed(reader_scope(user_id))  # their kept follow state
     if not insert_ignoring_duplicates(Subscription, user_id=user_id, topic_id=topic_id,
                                       forum_id=forum_id, active=active,
                                       created_at=clock.now()):
@@ -280,7 +281,7 @@ def mark_all_read(actor: User) -> int:
 def mark_forum_read(actor: User, forum: Forum) -> None:
     require(actor, "manage_notifications", actor)
     now = clock.now()
-    pagecache.changed(reads_scope(actor.id))  # their kept "Unread" badges
+    pagecache.changed(reader_scope(actor.id))  # their kept "Unread" badges
     if not insert_ignoring_duplicates(ForumRead, user_id=actor.id, forum_id=forum.id,
                                       read_at=now):
         db.session.execute(update(ForumRead).where(
@@ -291,6 +292,6 @@ def mark_everything_read(actor: User) -> None:
     require(actor, "manage_notifications", actor)
     settings = settings_for(actor.id)
     settings.all_read_at = clock.now()
-    pagecache.changed(reads_scope(actor.id))  # their kept "Unread" badges
+    pagecache.changed(reader_scope(actor.id))  # their kept "Unread" badges
     db.session.merge(settings)
     db.session.flush()
