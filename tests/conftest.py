@@ -249,6 +249,14 @@ def count_queries(app):
 
 
 @pytest.fixture
+def still_clock():
+    """The forum's clock stands still (clock.advance still moves it; the clock is started
+    again after every test): for tests that count what two requests cost, which a kept
+    fragment's 30-second window turning between them would change."""
+    clock.freeze()
+
+
+@pytest.fixture
 def rendered(app):
     """The names of the templates the app renders during the test, in order (to count how
     often a kept fragment's template was rendered). The forum's clock stands still (it still

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum import clock, pagecache, urls
+from forum import pagecache, urls
 from forum.accounts.models import Role, User
 from forum.board import services as board
 from forum.board.models import Topic
@@ -14,12 +14,9 @@ from tests.conftest import _clean
 BUDGET = 7  # the most a page here runs; was 12
 
 
-@pytest.fixture(autouse=True)
-def still_clock():
-    """The forum's clock stands still (the conftest starts it again after the test): a kept
-    fragment's 30-second window turning between two counts would add the statements of a
-    render to one of them."""
-    clock.freeze()
+# A kept fragment's 30-second window turning between two counts would add the statements of
+# a render to one of them: the clock stands still (conftest.still_clock).
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 
 def _build(app, make, entries: int) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from forum import clock
 from forum.accounts.models import User
 from forum.board import services as board
 from forum.board.models import Topic
@@ -15,12 +14,9 @@ from forum.notify.models import Notification
 BUDGET = 7  # the most a page here runs; was 12
 
 
-@pytest.fixture(autouse=True)
-def still_clock():
-    """The forum's clock stands still (the conftest starts it again after the test): a kept
-    fragment's 30-second window turning between two counts would add the statements of a
-    render to one of them."""
-    clock.freeze()
+# A kept fragment's 30-second window turning between two counts would add the statements of
+# a render to one of them: the clock stands still (conftest.still_clock).
+pytestmark = pytest.mark.usefixtures("still_clock")
 
 
 def _queries(client, count_queries, url):
