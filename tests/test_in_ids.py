@@ -24,9 +24,9 @@ from forum.polls import services as poll_services
 
 HOT_STATEMENTS = {
     "home page, every forum readable": lambda: notify_queries._unread_forums_statement(
-        True, False),
+        (True, False)),
     "home page, some forums readable": lambda: notify_queries._unread_forums_statement(
-        False, True),
+        (False, True)),
     "latest page": notify_queries._unread_topics_statement,
     "forum page": notify_queries._forum_state_statement,
     "topic page's helpful marks": poll_services._helpful_marks_statement,

@@ -401,11 +401,8 @@ def counted_out_of_sight(user: User, scope) -> tuple[int, int]:
     could find (one query; none for those who read everything)."""
     if scope is not None and scope.all_forums:
         return 0, 0
-    readable = sorted(scope.readable) if scope is not None else []
-    values = {"author_id": user.id, "now": clock.now()}
-    if readable:
-        values["readable"] = readable
-    return tuple(db.session.execute(_out_of_sight_statement(bool(readable)), values).one())
+    return tuple(db.session.execute(_out_of_sight_statement(scope_shape(scope)[1]),
+                                    scope_values(scope, author_id=user.id)).one())
 
 
 # ------------------------------------------------------------ home tabs: Latest and Top

@@ -7,13 +7,13 @@ from functools import cache
 from sqlalchemy import DateTime, Integer, and_, bindparam, exists, func, literal, select
 from sqlalchemy.orm import aliased, contains_eager
 
-from .. import clock, pagecache
+from .. import pagecache
 from ..accounts.models import User
 from ..board import queries as board_queries
 from ..board.models import Forum, Topic
 from ..dbutil import in_ids
 from ..extensions import db
-from ..permissions import ViewerScope, viewer_scope
+from ..permissions import viewer_scope
 from .models import ForumRead, Notification, NotifySettings, Subscription, TopicRead
 from ..outbox import OutboxEmail
 
@@ -204,15 +204,12 @@ def _unread_topics_statement():
 
 
 @cache
-def _unread_forums_statement(all_forums: bool, some_readable: bool):
+def _unread_forums_statement(shape: tuple[bool, bool]):
     """unread_forum_ids' statement, built once per process for each shape a scope gives
-    (every forum; the open ones; the open ones plus some), with bound parameters: building
-    it was half of the home page's CPU for a member (issue 15)."""
-    readable = "readable" if some_readable else None
+    (board.queries.scope_shape: every forum; the open ones; the open ones plus some), with
+    bound parameters: building it was half of the home page's CPU for a member (issue 15)."""
     has_unread = exists().where(
-        Topic.forum_id == Forum.id,
-        Topic.visible_to(ViewerScope(all_forums=all_forums),
-                         now=bindparam("now", type_=DateTime), readable=readable),
+        Topic.forum_id == Forum.id, board_queries.visible_topics(shape),
         _unread_clause(None, user_id=bindparam("user_id", type_=Integer),
                        joined=bindparam("joined", type_=DateTime))).correlate(Forum)
     return select(Forum.id).where(
@@ -226,12 +223,10 @@ def unread_forum_ids(user, forum_ids) -> set[int]:
     if not getattr(user, "is_authenticated", False) or not forum_ids:
         return set()
     scope = viewer_scope(user)
-    values = {"now": clock.now(), "user_id": user.id, "joined": user.created_at,
-              "forum_ids": forum_ids}
-    if scope.readable:
-        values["readable"] = sorted(scope.readable)
     return set(db.session.scalars(
-        _unread_forums_statement(scope.all_forums, bool(scope.readable)), values))
+        _unread_forums_statement(board_queries.scope_shape(scope)),
+        board_queries.scope_values(scope, user_id=user.id, joined=user.created_at,
+                                   forum_ids=forum_ids)))
 
 
 def followed(user: User, limit: int = 100) -> tuple[list[Topic], list[Forum]]:
