@@ -36,7 +36,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import redis
 from flask import Flask, Response, current_app, g, has_app_context, request, session
@@ -59,6 +59,7 @@ FORUM_ENDPOINTS = {"board.forum", "feeds.forum"}
 SITE = "site"
 LISTS = "lists"
 FRAGMENT = "fragment:"  # the start of a kept fragment's key (kept_fragment)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -337,6 +338,15 @@ def _viewer_zone_name() -> str:
         return "UTC"
 
 
+def ids_text(ids: set[int]) -> str:
+    """A set of ids as a kept fragment holds it (KeptFragment.or_find_ids)."""
+    return ",".join(str(found) for found in sorted(ids))
+
+
+def text_ids(text: str) -> set[int]:
+    return {int(found) for found in text.split(",") if found}
+
+
 class KeptFragment:
     """A shared piece of HTML looked up before it is needed: `html` is the kept copy (None
     when there is none, fragments are off or the store is away), and `keep(html)` stores a
@@ -369,6 +379,20 @@ class KeptFragment:
     def or_render(self, render: Callable[[], str]) -> str:
         """The kept copy, or `render()` kept now."""
         return self.html if self.html is not None else self.keep(render())
+
+    def or_find(self, find: Callable[[], T], dump: Callable[[T], str],
+                load: Callable[[str], T]) -> T:
+        """An answer kept as text rather than HTML (a member's own small facts beside a
+        shared fragment): `load(copy)`, or `find()`'s answer, kept now as `dump(answer)`."""
+        if self.html is not None:
+            return load(self.html)
+        found = find()
+        self.keep(dump(found))
+        return found
+
+    def or_find_ids(self, find: Callable[[], set[int]]) -> set[int]:
+        """or_find for a set of ids."""
+        return self.or_find(find, ids_text, text_ids)
 
     def keep(self, html: str) -> str:
         """Store a render made after the look-up (versions read before it, so a write that

@@ -12,6 +12,7 @@ import tempfile
 import threading
 import zlib
 from contextlib import contextmanager
+from datetime import timedelta
 
 # Tests never write into the real instance/ folder (secret key, demo credentials).
 os.environ["FORUM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="forum-instance-")
@@ -254,6 +255,16 @@ def still_clock():
     again after every test): for tests that count what two requests cost, which a kept
     fragment's 30-second window turning between them would change."""
     clock.freeze()
+
+
+@pytest.fixture
+def start_of_a_window(app):
+    """The clock stands still at the start of a kept fragment's window, so the few seconds
+    a test moves it never end a kept copy: an answer that is right only because its copy
+    expired would not be caught."""
+    clock.freeze()
+    window = app.config["POST_LIST_CACHE_SECONDS"]
+    clock.advance(timedelta(seconds=window - int(clock.now().timestamp()) % window))
 
 
 @pytest.fixture

@@ -138,12 +138,17 @@ def test_a_topics_poll_costs_a_statement_only_when_it_has_one(
     assert _queries(client, count_queries, url) == without + (2 if who == "member" else 1)
 
 
+@pytest.mark.parametrize("kept", [True, False], ids=["kept", "fragments off"])
 def test_a_members_helpful_marks_are_looked_up_only_where_a_post_was_found_helpful(
-        app, client, make, login, count_queries):
+        app, client, make, login, count_queries, monkeypatch, kept):
+    """Made afresh, a page asks for the member's marks only where someone found a post
+    helpful; kept, the marks are kept beside the post list (polls.services.kept_helpful)."""
     from forum.accounts.models import User
     from forum.board.models import Post
     from forum.extensions import db
     from forum.polls import services as polls
+    if not kept:
+        monkeypatch.setitem(app.config, "POST_LIST_CACHE_SECONDS", 0)
     topic = make.topic(replies=5)
     viewer, other = make.user(), make.user()
     login(viewer)
@@ -157,7 +162,7 @@ def test_a_members_helpful_marks_are_looked_up_only_where_a_post_was_found_helpf
         db.session.commit()
     client.get(url)  # the vote dropped the kept post list: rendered and kept again
     somebody = _queries(client, count_queries, url)
-    assert somebody == nobody + 1
+    assert somebody == nobody + (0 if kept else 1)
     page = client.get(url).text
     assert page.count('aria-pressed="true"') == 0  # the viewer's own marks: none yet
     with app.app_context():

@@ -198,7 +198,9 @@ def topic(topic_id: int, slug: str | None = None):
         **({"after_opening": (f"after-opening:{topic.id}", topic_scopes)}
            if page == 1 else {}),
         **({"reply_form": (f"reply-form:{topic.id}", [pagecache.SITE])}
-           if current_user.is_authenticated else {})}, along=view)
+           if current_user.is_authenticated else {}),
+        # the member's helpful marks on the page, kept beside the list
+        **poll_services.kept_helpful(current_user, topic.id, page, by_helpful)}, along=view)
     waiting_views = view.waiting()
     listed = postlist.look_up(kept["posts"], topic)
 
@@ -214,7 +216,7 @@ def topic(topic_id: int, slug: str | None = None):
     poll = poll_queries.poll_for_topic(topic)
     opening = any(p.position == 1 for p in posts)
     abilities = TopicAbilities(current_user._get_current_object(), topic)
-    helpful = poll_services.helpful_marks(current_user, posts)
+    helpful = poll_services.helpful_marks(current_user, posts, kept.get("helpful"))
     # The posts as everyone sees them (kept in the page cache's store), with this viewer's
     # controls added (board/postlist.py). What follows the opening post is the same for
     # everyone too (pings are public topics only): kept under the topic's version.

@@ -153,34 +153,19 @@ def kept_unread(user, listing_key: str, scopes: list[str]) -> dict[str, tuple[st
     return {"unread": (f"unread:{user.id}:{listing_key}", [*scopes, reader_scope(user.id)])}
 
 
-def _ids(text: str) -> set[int]:
-    return {int(found) for found in text.split(",") if found}
-
-
-def _text(ids: set[int]) -> str:
-    return ",".join(str(found) for found in sorted(ids))
-
-
-def _kept(kept: pagecache.KeptFragment | None, find, dump, load):
-    if kept is None:
-        return find()
-    if kept.html is not None:
-        return load(kept.html)
-    found = find()
-    kept.keep(dump(found))
-    return found
-
-
 def kept_unread_ids(kept: pagecache.KeptFragment | None, find) -> set[int]:
     """The ids kept_unread's fragment holds, or `find()`'s (kept for the next page)."""
-    return _kept(kept, find, _text, _ids)
+    return find() if kept is None else kept.or_find_ids(find)
 
 
 def kept_forum_state(kept: pagecache.KeptFragment | None,
                      find) -> tuple[bool | None, set[int]]:
     """forum_state's answer as kept_unread's fragment holds it, or `find()`'s (kept)."""
-    return _kept(kept, find, lambda state: f"{int(bool(state[0]))}|{_text(state[1])}",
-                 lambda text: (text[0] == "1", _ids(text[2:])))
+    if kept is None:
+        return find()
+    return kept.or_find(
+        find, lambda state: f"{int(bool(state[0]))}|{pagecache.ids_text(state[1])}",
+        lambda text: (text[0] == "1", pagecache.text_ids(text[2:])))
 
 
 def unread_topic_ids(user, topic_ids) -> set[int]:

@@ -13,7 +13,7 @@ from functools import cache
 
 from sqlalchemy import Integer, bindparam, delete, func, select, update
 
-from .. import clock, events, spreadsheet
+from .. import clock, events, pagecache, spreadsheet
 from ..accounts.models import User
 from ..board.models import Post, Topic
 from ..dbutil import in_ids, insert_ignoring_duplicates
@@ -197,14 +197,33 @@ def set_helpful(actor: User, post: Post, helpful: bool) -> None:
         events.votes_changed.send(post.topic)
 
 
-def helpful_marks(user: User | None, posts: list[Post]) -> set[int]:
+def kept_helpful(user, topic_id: int, page: int, by_helpful: bool
+                 ) -> dict[str, tuple[str, list[str]]]:
+    """To look up with a topic page's kept post list: {"helpful": this member's helpful
+    marks on the page}, for pagecache.kept_fragments; nothing for visitors. Only set_helpful
+    writes a member's marks, and a mark that changes anything marks the topic changed
+    (events.votes_changed), so the copy is kept under the topic's scopes, as the list is."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return {"helpful": (f"helpful:{user.id}:{topic_id}:{page}:{int(by_helpful)}",
+                        [pagecache.SITE, f"topic:{topic_id}"])}
+
+
+def helpful_marks(user: User | None, posts: list[Post],
+                  kept: pagecache.KeptFragment | None = None) -> set[int]:
     """Which of these posts this member has marked helpful: one query, none when no post
-    here was marked helpful by anyone (vote_count, kept by vote and unvote)."""
+    here was marked helpful by anyone (vote_count, kept by vote and unvote), nor when
+    `kept` (the page's look-up of kept_helpful) holds the answer; else it is kept there.
+    Without it a topic page whose posts someone found helpful, most pages of a busy
+    topic, ran a statement more for a member than for a visitor (issue 15)."""
     marked = [p.id for p in posts if p.vote_count]
     if user is None or not getattr(user, "is_authenticated", False) or not marked:
         return set()
-    return set(db.session.scalars(_helpful_marks_statement(), {"user_id": user.id,
-                                                                "post_ids": marked}))
+
+    def find() -> set[int]:
+        return set(db.session.scalars(_helpful_marks_statement(), {"user_id": user.id,
+                                                                    "post_ids": marked}))
+    return find() if kept is None else kept.or_find_ids(find)
 
 
 @cache

@@ -14,20 +14,12 @@ from forum.board import services as board
 from forum.board.models import Topic
 from forum.extensions import db
 
+pytestmark = pytest.mark.usefixtures("start_of_a_window")
+
 BADGE = 'unread-badge">Unread'
 PAGES = ("/", "/latest", "/f/kept")
 ALL = dict.fromkeys(PAGES, True)
 NONE = dict.fromkeys(PAGES, False)
-
-
-@pytest.fixture(autouse=True)
-def start_of_a_window(app):
-    """The clock stands still at the start of a kept fragment's window, so the few seconds
-    this test moves it never end a kept copy: a badge that is right only because its copy
-    expired would not be caught."""
-    clock.freeze()
-    window = app.config["POST_LIST_CACHE_SECONDS"]
-    clock.advance(timedelta(seconds=window - int(clock.now().timestamp()) % window))
 
 
 @pytest.fixture
