@@ -347,27 +347,39 @@ def text_ids(text: str) -> set[int]:
     return {int(found) for found in text.split(",") if found}
 
 
+def _window() -> tuple[int, str] | None:
+    """(POST_LIST_CACHE_SECONDS, what ends a fragment's key) for this request, or None when
+    fragments are off. What a list shows also depends on the time (a scheduled topic is
+    listed once it is due, before any job marks it published): a copy serves only within
+    its window of POST_LIST_CACHE_SECONDS on the forum's clock (which tests move). Times are
+    shown in the viewer's zone: a copy serves only viewers of the same zone. Found once for
+    all the fragments a page looks up (kept_fragments)."""
+    if not fragments_enabled():
+        return None
+    seconds = current_app.config["POST_LIST_CACHE_SECONDS"]
+    return seconds, f"{_viewer_zone_name()}:{int(clock.now().timestamp()) // seconds}"
+
+
 class KeptFragment:
     """A shared piece of HTML looked up before it is needed: `html` is the kept copy (None
     when there is none, fragments are off or the store is away), and `keep(html)` stores a
     fresh render under the versions read at the look-up. A page can so decide what to load
-    by whether the copy is there (the topic page loads only its posts' facts then)."""
+    by whether the copy is there (the topic page loads only its posts' facts then).
+    `window`: _window()'s answer, when the caller found it for several fragments."""
 
-    def __init__(self, key: str, scopes: list[str], look_up: bool = True) -> None:
+    def __init__(self, key: str, scopes: list[str], look_up: bool = True,
+                 window: tuple[int, str] | None | bool = True) -> None:
         self.html: str | None = None
         self._key: str | None = None
         self._full_key: str | None = None
         self._scopes = scopes
         self._versions: tuple[int, ...] = ()
-        if not fragments_enabled():
+        if window is True:
+            window = _window()
+        if window is None:
             return
-        # What a list shows also depends on the time (a scheduled topic is listed once it
-        # is due, before any job marks it published): a copy serves only within its window
-        # of POST_LIST_CACHE_SECONDS on the forum's clock (which tests move). Times are
-        # shown in the viewer's zone: a copy serves only viewers of the same zone.
-        self._seconds = current_app.config["POST_LIST_CACHE_SECONDS"]
-        self._full_key = (f"{FRAGMENT}{key}:{_viewer_zone_name()}:"
-                          f"{int(clock.now().timestamp()) // self._seconds}")
+        self._seconds, suffix = window
+        self._full_key = f"{FRAGMENT}{key}:{suffix}"
         if look_up:
             _look_up([self])
 
@@ -436,7 +448,8 @@ def kept_fragments(wanted: dict[str, tuple[str, list[str]]],
                    along: RidesAlong | None = None) -> dict[str, KeptFragment]:
     """Several fragments a page needs ({name: (key, scopes)}), looked up in one round trip
     to the store (one MGET with Redis; a topic page had four), with `along`'s commands."""
-    fragments = {name: KeptFragment(key, scopes, look_up=False)
+    window = _window()
+    fragments = {name: KeptFragment(key, scopes, look_up=False, window=window)
                  for name, (key, scopes) in wanted.items()}
     _look_up(list(fragments.values()), along)
     return fragments
