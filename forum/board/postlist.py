@@ -12,7 +12,8 @@ kept before the write is never served after it. Then `fill` renders the viewer's
 (nothing at all for visitors) into the markers: once per distinct set of controls on the
 page, for a stand-in post with stamped id, number and author, copied per post with its own
 values (a member's page has two or three such sets, not twenty posts' worth of template),
-and the rendered sets are kept in the process for the next member with the same ones.
+and the rendered sets are kept in the process for the next member with the same ones; so
+is the filled list, for the next member whose posts all get the same controls.
 
 The facts of the list's posts (queries.PostFacts: state, position, helpful count, author)
 are kept with it, as JSON before the HTML: they change only with what the list shows, and
@@ -128,10 +129,10 @@ CONTROLS_KEPT = 512  # sets of controls each process keeps (_controls)
 
 def _controls(shapes: tuple[Shape, ...], topic_id: int,
               manage_answer: bool) -> dict[tuple[str, int], str]:
-    """The stamped controls of each shape ({(kind, shape number): html}) with this session's
-    CSRF token: board/_post_controls.html rendered once per process for these shapes on this
-    topic, and kept (token marked) for the next member whose page has the same ones; what
-    it shows depends on nothing else (its links are the app's paths for the stamps)."""
+    """The stamped controls of each shape ({(kind, shape number): html}), the CSRF token
+    marked: board/_post_controls.html rendered once per process for these shapes on this
+    topic, and kept for the next member whose page has the same ones; what it shows depends
+    on nothing else (its links are the app's paths for the stamps)."""
     kept = current_app.extensions.setdefault("forum.post_controls", Recent(CONTROLS_KEPT))
     key = (shapes, topic_id, manage_answer)
     stamped = kept.get(key)
@@ -144,7 +145,7 @@ def _controls(shapes: tuple[Shape, ...], topic_id: int,
         stamped = {(parts[i], int(parts[i + 1])): parts[i + 2].strip()
                    for i in range(1, len(parts) - 2, 3)}
         kept.put(key, stamped)
-    return {slot: with_csrf_token(html) for slot, html in stamped.items()}
+    return stamped
 
 
 KINDS = ("vote", "answer", "actions")
@@ -154,8 +155,10 @@ STAMPED_ID, STAMPED_POSITION = str(STAMP.id), str(STAMP.position)
 def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Markup:
     """The list with this viewer's controls in its markers (board/_post_controls.html, at
     most one render for the page, none when `_controls` kept its shapes; nothing for
-    visitors) and what follows the opening post, `extras`,
-    already rendered by the page.
+    visitors) and what follows the opening post, `extras`, already rendered by the page.
+    The filled list is kept in the process too, for the next member whose page has the
+    same list and the same controls on each post (FILLED_KEPT): most members, for whom
+    no post there is their own or found helpful.
 
     The markers are put in by splitting the list at them and joining, not by a
     substitution calling back into Python per marker (0.4M of a topic page's 13.6M
@@ -163,10 +166,30 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
     if abilities.user_id is None:
         return Markup(MARKER.sub("", html).replace(EXTRAS, str(extras), 1))
     shapes: dict[Shape, int] = {}
-    shape_of = [shapes.setdefault(Shape(
+    shape_of = tuple(shapes.setdefault(Shape(
         abilities.post(post), post.id in helpful, topic.accepted_post_id == post.id,
-        abilities.reply and post.is_public), len(shapes)) for post in posts]
-    stamped = _controls(tuple(shapes), topic.id, abilities.manage_answer)
+        abilities.reply and post.is_public), len(shapes)) for post in posts)
+    # Most members see a page with the same controls on each post (none of it theirs, none
+    # found helpful): the filled list is kept for them, the token marked.
+    filled = current_app.extensions.setdefault("forum.filled_lists", Recent(FILLED_KEPT))
+    key = (html, tuple(shapes), shape_of, topic.id, abilities.manage_answer, str(extras))
+    found = filled.get(key)
+    if found is None:
+        found = _filled(html, posts, topic, tuple(shapes), shape_of,
+                        abilities.manage_answer, str(extras))
+        filled.put(key, found)
+    return Markup(with_csrf_token(found))
+
+
+FILLED_KEPT = 32  # filled lists each process keeps (fill): ~130 KB each for a topic page
+
+
+def _filled(html: str, posts, topic, shapes: tuple[Shape, ...], shape_of: tuple[int, ...],
+            manage_answer: bool, extras: str) -> str:
+    """The list with the controls of each post's shape (`shape_of`) in its markers, and
+    `extras`; the CSRF token marked. A pure function of its arguments but `posts`, whose
+    ids, numbers and authors the list's HTML shows."""
+    stamped = _controls(shapes, topic.id, manage_answer)
     slots: dict[tuple[str, str], str] = {}
     for post, shape in zip(posts, shape_of):
         post_id = str(post.id)
@@ -182,7 +205,7 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
     for at in range(1, len(parts), 3):
         parts[at] = slots.get((parts[at], parts[at + 1]), "")
         parts[at + 1] = ""
-    return Markup("".join(parts).replace(EXTRAS, str(extras), 1))
+    return "".join(parts).replace(EXTRAS, extras, 1)
 
 
 def post_list(topic, posts, abilities, helpful=(), extras: str = "",

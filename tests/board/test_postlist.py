@@ -205,3 +205,28 @@ def test_the_facts_kept_with_a_list_read_back_as_they_were(app, make):
         assert found.posts[1].is_hidden and found.posts[2].awaiting_approval
         kept.html = "<ol>a list kept before its facts were</ol>"
         assert postlist.look_up(kept, topic_row) is None
+
+
+def test_a_filled_list_is_kept_for_members_with_the_same_controls(app, make, login,
+                                                                   monkeypatch):
+    """Members whose page gets the same controls on each post share one filled list, each
+    page with its own session's CSRF token; a member with a post of their own on the page
+    gets a list filled for them."""
+    author = make.user()
+    topic = make.topic(author=author, repliers=[author], replies=3)
+    first = _reply_ids(app, topic)[0]
+    url = f"/t/{topic.id}-{topic.slug}"
+    filled = []
+    fill_afresh = postlist._filled
+    monkeypatch.setattr(postlist, "_filled", lambda *args: filled.append(args[2].id) or
+                        fill_afresh(*args))
+    clock.freeze()
+    pages = [login(member, client=app.test_client()).get(url).text
+             for member in (make.user(), make.user())]
+    assert filled == [topic.id]  # the second member's page took the first's filled list
+    tokens = [set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) for page in pages]
+    assert all(len(found) == 1 for found in tokens) and tokens[0] != tokens[1]
+    assert all(f'action="/p/{first}/helpful"' in page for page in pages)
+    own = login(author, client=app.test_client()).get(url).text
+    assert filled == [topic.id, topic.id]  # filled for the author's controls
+    assert f'href="/p/{first}/edit"' in own and "/edit" not in pages[0]
