@@ -175,8 +175,7 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
     key = (html, tuple(shapes), shape_of, topic.id, abilities.manage_answer, str(extras))
     found = filled.get(key)
     if found is None:
-        found = _filled(html, posts, topic, tuple(shapes), shape_of,
-                        abilities.manage_answer, str(extras))
+        found = _filled(posts, *key)
         filled.put(key, found)
     return Markup(with_csrf_token(found))
 
@@ -184,12 +183,12 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
 FILLED_KEPT = 32  # filled lists each process keeps (fill): ~130 KB each for a topic page
 
 
-def _filled(html: str, posts, topic, shapes: tuple[Shape, ...], shape_of: tuple[int, ...],
-            manage_answer: bool, extras: str) -> str:
+def _filled(posts, html: str, shapes: tuple[Shape, ...], shape_of: tuple[int, ...],
+            topic_id: int, manage_answer: bool, extras: str) -> str:
     """The list with the controls of each post's shape (`shape_of`) in its markers, and
-    `extras`; the CSRF token marked. A pure function of its arguments but `posts`, whose
-    ids, numbers and authors the list's HTML shows."""
-    stamped = _controls(shapes, topic.id, manage_answer)
+    `extras`; the CSRF token marked. A pure function of its arguments but `posts` (fill's
+    key), whose ids, numbers and authors the list's HTML shows."""
+    stamped = _controls(shapes, topic_id, manage_answer)
     slots: dict[tuple[str, str], str] = {}
     for post, shape in zip(posts, shape_of):
         post_id = str(post.id)

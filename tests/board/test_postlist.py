@@ -218,7 +218,7 @@ def test_a_filled_list_is_kept_for_members_with_the_same_controls(app, make, log
     url = f"/t/{topic.id}-{topic.slug}"
     filled = []
     fill_afresh = postlist._filled
-    monkeypatch.setattr(postlist, "_filled", lambda *args: filled.append(args[2].id) or
+    monkeypatch.setattr(postlist, "_filled", lambda *args: filled.append(args[4]) or
                         fill_afresh(*args))
     clock.freeze()
     pages = [login(member, client=app.test_client()).get(url).text
