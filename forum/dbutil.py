@@ -1,7 +1,7 @@
 """Small database helpers that differ by dialect, used by the services."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import ARRAY, Boolean, Integer, any_, bindparam
@@ -24,7 +24,6 @@ class Facts(dict[str, Callable[[Any], Any]]):
     """Named facts other features register to be loaded with a row, in the same statement:
     name -> fn(key expression) giving a scalar subquery. `facts.register(name)` is the
     decorator (accounts' SESSION_FACTS, board's TOPIC_FACTS)."""
-    _built: tuple[tuple[str, ...], Any] | None = None
 
     def register(self, name: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
         def add(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -32,15 +31,20 @@ class Facts(dict[str, Callable[[Any], Any]]):
             return fn
         return add
 
-    def statement(self, key, build: Callable[..., Any]) -> tuple[tuple[str, ...], Any]:
+    def statement(self, key, build: Callable[..., Any],
+                  variant: Hashable = None) -> tuple[tuple[str, ...], Any]:
         """(names, build(*the facts of `key` as labelled columns)): the statement that
         loads the row with its facts, built once per process with bound parameters
         (building the subqueries afresh cost ~1.8 ms of CPU a request, issue 15), and
-        again if a fact was registered since (facts register at import)."""
+        again if a fact was registered since (facts register at import). A caller with
+        several statements names each `variant`."""
         names = tuple(self)
-        if self._built is None or self._built[0] != names:
-            self._built = (names, build(*(self[name](key).label(name) for name in names)))
-        return self._built
+        built = self.__dict__.setdefault("_built", {})
+        found = built.get(variant)
+        if found is None or found[0] != names:
+            found = built[variant] = (
+                names, build(*(self[name](key).label(name) for name in names)))
+        return found
 
 
 class InIds(ColumnElement[bool]):

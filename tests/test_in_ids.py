@@ -44,7 +44,8 @@ def test_on_postgresql_the_unread_statements_bind_their_ids_as_one_array(name):
 
 EVERY_PAGE = {
     "a member's own row and session facts": lambda: account_services._session_statement()[1],
-    "a topic page's topic": lambda: board_queries._topic_statement()[1],
+    "a topic page's topic": lambda: board_queries._topic_statement(True)[1],
+    "a topic page's topic, its body kept": lambda: board_queries._topic_statement(False)[1],
 }
 
 

@@ -9,8 +9,10 @@ from . import queries
 from .models import Post, Topic
 
 
-def visible_topic(topic_id: int) -> Topic:
-    topic = queries.topic(topic_id, current_user.id if current_user.is_authenticated else None)
+def visible_topic(topic_id: int, summary: bool = True) -> Topic:
+    """The topic, with its summary's posts unless `summary=False` (board.queries.topic)."""
+    topic = queries.topic(topic_id, current_user.id if current_user.is_authenticated else None,
+                          summary)
     if topic is None:
         abort(404)
     require(current_user, "view_topic", topic)

@@ -184,24 +184,32 @@ topic_fact = TOPIC_FACTS.register
 TOPIC_VIEWER = bindparam("viewer_id", type_=Integer)
 
 
-def _topic_statement() -> tuple[tuple[str, ...], Any]:
-    """The topic page's topic statement with the facts (TOPIC_FACTS.statement)."""
+# What the topic page's body shows of the topic's last and accepted posts (who wrote the
+# last post; the answer): loaded with the topic, or after it (load_summary) by a page that
+# knows only then whether it shows them (board/topicbody.py: a kept body does not).
+def _summary_options() -> tuple:
+    return (joinedload(Topic.last_post).load_only(Post.id, Post.author_id)
+            .joinedload(Post.author).load_only(*PAGE_AUTHOR_COLUMNS),
+            joinedload(Topic.accepted_post).load_only(*ACCEPTED_POST_COLUMNS)
+            .joinedload(Post.author).load_only(*PAGE_AUTHOR_COLUMNS))
+
+
+def _topic_statement(summary: bool) -> tuple[tuple[str, ...], Any]:
+    """The topic page's topic statement with the facts (TOPIC_FACTS.statement), with the
+    summary's posts and authors or without."""
     return TOPIC_FACTS.statement(Topic.id, lambda *facts: (
         select(Topic, *facts)
         .where(Topic.id == bindparam("topic_id", type_=Integer))
         .options(joinedload(Topic.forum).joinedload(Forum.category),
-                 # what the page shows of them: who wrote the last post; the answer
-                 joinedload(Topic.last_post).load_only(Post.id, Post.author_id)
-                 .joinedload(Post.author).load_only(*PAGE_AUTHOR_COLUMNS),
-                 joinedload(Topic.accepted_post).load_only(*ACCEPTED_POST_COLUMNS)
-                 .joinedload(Post.author).load_only(*PAGE_AUTHOR_COLUMNS))))
+                 *(_summary_options() if summary else ()))), variant=summary)
 
 
-def topic(topic_id: int, viewer_id: int | None = None) -> Topic | None:
+def topic(topic_id: int, viewer_id: int | None = None, summary: bool = True) -> Topic | None:
     """A topic with its forum, category, last and accepted posts (what its page shows of
     them and their authors: other columns load when first read), and its facts (those
-    about a viewer for `viewer_id`)."""
-    names, statement = _topic_statement()
+    about a viewer for `viewer_id`). `summary=False` leaves the last and accepted posts
+    for load_summary: joining them was a third of the topic page's statement's time."""
+    names, statement = _topic_statement(summary)
     row = db.session.execute(statement, {"topic_id": topic_id,
                                          "viewer_id": viewer_id or 0}).first()
     if row is None:
@@ -209,6 +217,20 @@ def topic(topic_id: int, viewer_id: int | None = None) -> Topic | None:
     found = row[0]
     found.loaded_facts = dict(zip(names, row[1:]), viewer_id=viewer_id)
     return found
+
+
+@cache
+def _summary_statement():
+    return select(Topic).where(Topic.id == bindparam("topic_id", type_=Integer)) \
+        .options(*_summary_options())
+
+
+def load_summary(topic: Topic) -> None:
+    """The last and accepted posts of a topic loaded by `topic(..., summary=False)`, with
+    their authors: one statement where reading them would have lazily loaded up to four.
+    (The topic is in the session already: the joined loads fill in what it has not loaded,
+    and leave what it has, its forum and facts, as they are.)"""
+    db.session.execute(_summary_statement(), {"topic_id": topic.id}).first()
 
 
 def topic_facts(topic: Topic, viewer_id: int | None = None) -> dict[str, Any]:

@@ -17,14 +17,14 @@ from ..writing import services as writing
 from ..notify import queries as notify_queries
 from ..notify import reading as notify_reading
 from ..permissions import TopicAbilities, can, require, viewer_scope
-from ..templating import with_csrf_token, without_csrf_token
+from ..templating import plural, with_csrf_token, without_csrf_token
 from ..pings import queries as ping_queries
 from ..urls import page_arg, page_count, post_url, topic_url
 from ..polls import queries as poll_queries
 from ..polls import services as poll_services
 from ..polls.context import poll_context
 from ..polls.forms import VoteForm
-from . import postlist, queries, services
+from . import postlist, queries, services, topicbody
 from .access import visible_post, visible_topic
 from .forms import EditForm, HideForm, ReplyForm, TopicForm
 from .models import TopicKind
@@ -176,7 +176,10 @@ def forum(slug: str):
 # redirect to the topic's own address, not Werkzeug's merged-slashes redirect first.
 @bp.get("/t/<id:topic_id>-<path:slug>")
 def topic(topic_id: int, slug: str | None = None):
-    topic = visible_topic(topic_id)
+    # With kept fragments, the body is mostly kept: the topic's last and accepted posts
+    # (which only the body shows) are loaded when it is rendered (render_body).
+    lean = pagecache.fragments_enabled()
+    topic = visible_topic(topic_id, summary=not lean)
     per_page = current_app.config["POSTS_PER_PAGE"]
     pages = topic.page_count(per_page)
     page = page_arg()
@@ -186,11 +189,17 @@ def topic(topic_id: int, slug: str | None = None):
     by_helpful = request.args.get("sort") == "helpful"
     scope = viewer_scope(current_user)
     topic_scopes = [pagecache.SITE, f"topic:{topic.id}"]
+    poll = poll_queries.poll_for_topic(topic)
+    abilities = TopicAbilities(current_user._get_current_object(), topic)
+    # notify's follow state, loaded with the topic: the body shows the button for it
+    following = notify_queries.follow_state(current_user, topic)
+    kind = topicbody.viewer_kind(current_user, topic, abilities, poll, following)
     # What the page may take from kept fragments is looked up first, in one round trip: the
     # list everyone sees (when it is kept, the page needs only its posts' facts, not 25
     # Post objects with their authors: board/postlist.py), what follows the opening post,
-    # the other topics of the forum for the viewer's scope, the reply form; and the view
-    # is counted in the same round trip.
+    # the other topics of the forum for the viewer's scope, the reply form, the body
+    # around them for this kind of viewer (board/topicbody.py); and the view is counted
+    # in the same round trip.
     kept = pagecache.kept_fragments({
         "posts": postlist.kept(topic, page, by_helpful),
         "suggested": (f"suggested:{topic.id}:{scope.key}",
@@ -199,6 +208,7 @@ def topic(topic_id: int, slug: str | None = None):
            if page == 1 else {}),
         **({"reply_form": (f"reply-form:{topic.id}", [pagecache.SITE])}
            if current_user.is_authenticated else {}),
+        **({"body": topicbody.kept(topic, page, by_helpful, kind)} if kind else {}),
         # the member's helpful marks on the page, kept beside the list
         **poll_services.kept_helpful(current_user, topic.id, page, by_helpful)}, along=view)
     waiting_views = view.waiting()
@@ -211,11 +221,8 @@ def topic(topic_id: int, slug: str | None = None):
     # The page is assembled here, asking each feature for its part by name: notify (follow
     # state and read mark), polls (the poll, helpful marks), and after the opening post,
     # articles (an article's details) and pings (topics linking here).
-    following = notify_reading.track(
-        current_user, topic, [] if by_helpful else [p.position for p in posts])
-    poll = poll_queries.poll_for_topic(topic)
+    notify_reading.track(current_user, topic, [] if by_helpful else [p.position for p in posts])
     opening = any(p.position == 1 for p in posts)
-    abilities = TopicAbilities(current_user._get_current_object(), topic)
     helpful = poll_services.helpful_marks(current_user, posts, kept.get("helpful"))
     # The posts as everyone sees them (kept in the page cache's store), with this viewer's
     # controls added (board/postlist.py). What follows the opening post is the same for
@@ -233,19 +240,26 @@ def topic(topic_id: int, slug: str | None = None):
     suggested = kept["suggested"].or_render(
         lambda: render_template("board/_suggested.html", topic=topic,
                                 suggested=queries.suggested_topics(topic, scope)))
-    return render_template("board/topic.html", topic=topic, page=page, pages=pages,
-                           abilities=abilities, posts_html=posts_html,
-                           posts=posts, by_helpful=by_helpful, following=following,
-                           helpful=helpful,
-                           poll=poll, **(poll_context(poll) if poll else {}),
-                           # Forms (and so CSRF tokens in the session) only for those who
-                           # can use them: a visitor's page stays the same for every visitor.
-                           vote_form=VoteForm(poll=poll, formdata=None)
-                           if poll and can(current_user, "vote_poll", poll) else None,
-                           views=topic.view_count + waiting_views,
-                           suggested=Markup(suggested),
-                           **(reply_form(topic, kept.get("reply_form")) if abilities.reply
-                              else {"form": None}))
+    reply = reply_form(topic, kept.get("reply_form")) if abilities.reply else {"form": None}
+
+    def render_body() -> str:
+        if lean:
+            queries.load_summary(topic)
+        return render_template(
+            "board/_topic_body.html", topic=topic, page=page, pages=pages,
+            abilities=abilities, posts=posts, by_helpful=by_helpful, poll=poll,
+            following=following,
+            **(poll_context(poll) if poll else {}),
+            # Forms (and so CSRF tokens in the session) only for those who can use them:
+            # a visitor's page stays the same for every visitor.
+            vote_form=VoteForm(poll=poll, formdata=None)
+            if poll and can(current_user, "vote_poll", poll) else None)
+    body = topicbody.kept_body(kept.get("body"), render_body, member=following is not None)
+    return render_template("board/topic.html", topic=topic, page=page, form=reply["form"],
+                           body=topicbody.fill(body, {
+                               "views": plural(topic.view_count + waiting_views, "view"),
+                               "posts": posts_html, "reply": reply.get("reply_form", ""),
+                               "suggested": suggested}))
 
 
 def reply_form(topic, kept: pagecache.KeptFragment | None) -> dict:

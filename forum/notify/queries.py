@@ -94,6 +94,14 @@ def topic_state(user, topic: Topic) -> tuple[bool, int]:
     return bool(row[0]), row[1] if row[1] is not None else -1
 
 
+def follow_state(user, topic: Topic) -> bool | None:
+    """Whether a member follows the topic (None for visitors, who cost nothing): loaded
+    with the topic for them, else one query."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return topic_state(user, topic)[0]
+
+
 def following_forum(user, forum: Forum) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -26,15 +26,15 @@ from .queries import reader_scope, topic_state
 
 
 
-def track(user, topic: Topic, positions: list[int]) -> bool | None:
-    """Note that the member saw posts at these positions; returns whether they follow the
-    topic (None for visitors, who cost no query)."""
+def track(user, topic: Topic, positions: list[int]) -> None:
+    """Note that the member saw posts at these positions (nothing for visitors, who cost no
+    query; none for a member whose mark is there already)."""
     if not getattr(user, "is_authenticated", False):
-        return None
-    following, seen = topic_state(user, topic)
+        return
+    _, seen = topic_state(user, topic)
     last = max(positions, default=0)
     if last <= seen:
-        return following
+        return
     try:
         move_read_mark(user.id, topic.id, last)
         db.session.commit()
@@ -42,7 +42,6 @@ def track(user, topic: Topic, positions: list[int]) -> bool | None:
         db.session.rollback()
         current_app.logger.warning("Read mark for user %s on topic %s not written "
                                    "(database busy).", user.id, topic.id)
-    return following
 
 
 def move_read_mark(user_id: int, topic_id: int, last: int) -> None:

@@ -1,0 +1,79 @@
+"""A topic page's body: rendered once for each kind of viewer, each viewer's own parts added.
+
+After the post list (board/postlist.py) and the reply form were kept, what was left of a
+topic page's rendering was the body around them: the title and summary, the accepted
+answer, the moderator tools, the sort links and paginations, the reply section. All of it
+is the same for every viewer of one *kind* on one page of the topic (`viewer_kind`: a
+visitor, or a member with the same abilities on it), so it is rendered with a marker for
+each part that is a viewer's own (`<!--topic:...-->`: the view count, the follow button,
+the posts with the viewer's controls, the reply form, the other topics of the forum) and
+kept in the page cache's store (forum/pagecache.py: Redis when REDIS_URL is set) under the
+versions of `site` and `topic:<id>`, which every write that changes what it shows bumps (a
+reply, an edit, a hide, a lock, an accepted answer, a rename: the receivers at the bottom
+of pagecache.py). `fill` puts the viewer's parts in its markers.
+
+Not kept, rendered for the viewer each time: the body of a topic with a poll (the vote
+form, the viewer's choice and the results they may see are theirs) and a suspended
+member's (their notice gives the date their suspension ends). Relative dates ("3 hours
+ago") and the last poster's name are at most POST_LIST_CACHE_SECONDS old, as in the list.
+
+What the markers mark is never user text: titles and reasons are escaped (`<!--` shows as
+`&lt;!--`) and post bodies are cleaned of comments (forum/markup.py), so a post cannot
+put a marker in a page.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from markupsafe import Markup
+
+from .. import pagecache
+from ..permissions import can
+from ..templating import with_csrf_token, without_csrf_token
+
+MARKER = re.compile(r"<!--topic:(views|posts|reply|suggested)-->")
+
+
+def viewer_kind(user, topic, abilities, poll, following: bool | None) -> str | None:
+    """What a kept body depends on of its viewer ('visitor', or 'member:', their abilities
+    on the topic and whether they follow it), or None when the body is this viewer's own
+    (a poll, or a suspended member): rendered for them and not kept."""
+    if poll is not None:
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return "visitor"
+    if user.is_suspended:
+        return None
+    moves = abilities.moderate and can(user, "move_topic", topic)
+    return "member:" + "".join("1" if fact else "0" for fact in (
+        abilities.reply, abilities.moderate, moves, abilities.add_poll, following))
+
+
+def kept(topic, page: int, by_helpful: bool, kind: str) -> tuple[str, list[str]]:
+    """The key and scopes of the body for this page and kind of viewer, for the page's
+    look-up (pagecache.kept_fragments)."""
+    return (f"topic-body:{topic.id}:{page}:{int(by_helpful)}:{kind}",
+            [pagecache.SITE, f"topic:{topic.id}"])
+
+
+def kept_body(fragment: pagecache.KeptFragment | None, render: Callable[[], str],
+              member: bool) -> str:
+    """The body: the kept copy of the page's look-up (`fragment`), or `render()`'s, kept
+    now; rendered and not kept without a fragment (viewer_kind said None). A member's has
+    their session's CSRF token in its follow button: kept marked, each page puts its own
+    back. (A visitor's has no form: asking for a token would give them a session.)"""
+    if fragment is None:
+        return render()
+    if not member:
+        return fragment.or_render(render)
+    return with_csrf_token(fragment.or_render(lambda: without_csrf_token(render())))
+
+
+def fill(html: str, parts: dict[str, str]) -> Markup:
+    """The body with the viewer's `parts` ({marker name: HTML}) in its markers: split at
+    the markers and joined, so what a part holds is never searched for markers."""
+    pieces = MARKER.split(html)  # [html, name, html, name, ..., html]
+    for at in range(1, len(pieces), 2):
+        pieces[at] = str(parts.get(pieces[at], ""))
+    return Markup("".join(pieces))

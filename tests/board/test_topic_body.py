@@ -1,0 +1,145 @@
+"""A topic page's body is rendered once per kind of viewer on a page of the topic and kept
+(board/topicbody.py); each viewer's own parts go in its markers, and any write to the topic
+drops it."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from forum import clock, create_app, pagecache
+from forum.accounts.models import Role, User
+from forum.board import services as board
+from forum.board.models import Topic
+from forum.config import TestConfig
+from forum.extensions import db
+from forum.moderation import services as moderation
+from forum.polls import services as polls
+from tests.conftest import config_dict
+from tests.test_csrf import _log_in
+
+BODY = "board/_topic_body.html"
+FOLLOW = re.compile(r'<form method="post" class="follow" action="([^"]+)">(.*?)</form>', re.S)
+
+
+def test_one_body_per_kind_of_viewer_each_seeing_their_own(app, make, login, rendered):
+    moderator = make.user(role=Role.MODERATOR)
+    topic = make.topic(replies=2)
+    url = f"/t/{topic.id}-{topic.slug}"
+    visitor, members = app.test_client(), [login(make.user(), client=app.test_client())
+                                           for _ in range(3)]
+    mod = login(moderator, client=app.test_client())
+    for _ in range(2):  # the second round is served from the kept bodies
+        seen = visitor.get(url).text
+        assert "Log in to reply" in seen and "Moderator tools" not in seen
+        assert 'class="follow"' not in seen and "<!--topic:" not in seen
+        for member in members:
+            page = member.get(url).text
+            assert 'id="reply-title"' in page and 'action="/t/' in page
+            assert "Log in to reply" not in page and "Moderator tools" not in page
+            assert "Follow this topic" in page and "<!--topic:" not in page
+        assert "Moderator tools" in mod.get(url).text
+    assert rendered.count(BODY) == 3  # the visitors', the members', the moderators'
+
+
+def test_each_member_gets_their_own_follow_state_token_and_view_count(app, make, other_app):
+    protected = create_app({**config_dict(TestConfig), "WTF_CSRF_ENABLED": True,
+                            "POST_LIST_CACHE_LOCAL": True,
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    try:
+        topic = make.topic(title="Followed by some")
+        url = f"/t/{topic.id}-{topic.slug}?page=1&utm=x"
+        follower, reader, other = (protected.test_client() for _ in range(3))
+        for client in (follower, reader, other):
+            _log_in(client, make.user())
+        first = FOLLOW.search(follower.get(url).text).group(2)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', first).group(1)
+        assert follower.post(f"/t/{topic.id}/follow", data={
+            "csrf_token": token, "next": "/"}).status_code == 302
+        pages = [client.get(url).text for client in (follower, reader, other)]
+        forms = [FOLLOW.search(page) for page in pages]
+        assert forms[0].group(1).endswith("/unfollow") and "You are following" in pages[0]
+        for form in forms[1:]:
+            assert form.group(1).endswith("/follow") and "You are following" not in form.group(2)
+        tokens = [re.search(r'name="csrf_token" value="([^"]+)"', f.group(2)).group(1)
+                  for f in forms]
+        assert len(set(tokens)) == 3 and all("<!--csrf-->" not in page for page in pages)
+        # back to the page itself, not to whatever the first reader's address carried
+        assert all(f'name="next" value="/t/{topic.id}-{topic.slug}"' in f.group(2)
+                   for f in forms)
+        views = [int(re.search(r'<p class="meta">([\d,]+) views?', page).group(1))
+                 for page in pages]
+        assert views == sorted(views) and len(set(views)) == 3  # each page counts its view
+        assert other.post(f"/t/{topic.id}/follow", data={
+            "csrf_token": tokens[2], "next": "/"}).status_code == 302  # their own token works
+    finally:
+        with protected.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_a_write_to_the_topic_shows_at_once(app, make, login, rendered):
+    author = make.user()
+    topic = make.topic(author=author, replies=1)
+    url = f"/t/{topic.id}-{topic.slug}"
+    reader = login(make.user(), client=app.test_client())
+    assert "This topic contains 1 reply," in reader.get(url).text
+    with app.app_context():
+        board.post_reply(db.session.get(User, author.id), db.session.get(Topic, topic.id),
+                         "A second reply.")
+        db.session.commit()
+    assert "This topic contains 2 replies," in reader.get(url).text
+    with app.app_context():
+        moderation.lock_topic(db.session.get(User, make.user(role=Role.MODERATOR).id),
+                              db.session.get(Topic, topic.id), True, "Settled")
+        db.session.commit()
+    page = reader.get(url).text
+    assert "This topic is locked, so no new replies can be added." in page
+    assert rendered.count(BODY) == 3
+
+
+def test_bodies_that_are_a_viewers_own_are_rendered_for_them(app, make, login, rendered):
+    """A poll shows each member their own choice and form; a suspended member, the date
+    their suspension ends: such bodies are rendered every time, never kept."""
+    author = make.user()
+    topic = make.topic(author=author, title="Which day suits?")
+    with app.app_context():
+        polls.create_poll(db.session.get(User, author.id), db.session.get(Topic, topic.id),
+                          "Which day suits you?", ["Monday", "Tuesday"])
+        db.session.commit()
+    for _ in range(2):
+        assert "Which day suits you?" in login(make.user(), client=app.test_client()).get(
+            f"/t/{topic.id}-{topic.slug}").text
+    assert rendered.count(BODY) == 2
+    plain = make.topic()
+    for days in (3, 9):
+        until = clock.now() + timedelta(days=days)
+        member = login(make.user(suspended_until=until), client=app.test_client())
+        page = member.get(f"/t/{plain.id}-{plain.slug}").text
+        # the reply section's own notice (the frame has one too), with their own date
+        assert f"suspended until {until.day} {until:%B %Y}, so you cannot reply" in page
+    assert rendered.count(BODY) == 4
+
+
+def test_a_kept_body_spares_the_topic_statement_its_last_and_accepted_posts(
+        app, client, make, login, count_queries):
+    """Only the body shows who wrote the last post and the accepted answer: the topic comes
+    without them, and a page that renders its body loads them in one statement more."""
+    answerer = make.user("Ada Answerer")
+    topic = make.topic(repliers=[answerer], replies=2)
+    with app.app_context():
+        row = db.session.get(Topic, topic.id)
+        row.accepted_post_id = row.last_post_id
+        db.session.commit()
+    url = f"/t/{topic.id}-{topic.slug}"
+    login(make.user())
+    client.get(url)  # the read mark's first write
+    for rendering in (True, False):  # the first member's page keeps the body
+        if rendering:
+            pagecache.store(app).clear()
+        with count_queries() as counter:
+            page = client.get(url).text
+        assert "read the answer in full" in page and ">Ada Answerer</a>" in page
+        topic_statement, = [s for s in counter.statements if "AS viewer_follows" in s]
+        assert "posts_1" not in topic_statement and "users_1" not in topic_statement
+        summary = [s for s in counter.statements if "posts_1.body_html" in s]
+        assert len(summary) == (1 if rendering else 0), counter.statements
