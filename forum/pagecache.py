@@ -347,7 +347,7 @@ def text_ids(text: str) -> set[int]:
     return {int(found) for found in text.split(",") if found}
 
 
-def _window() -> tuple[int, str] | None:
+def fragment_window() -> tuple[int, str] | None:
     """(POST_LIST_CACHE_SECONDS, what ends a fragment's key) for this request, or None when
     fragments are off. What a list shows also depends on the time (a scheduled topic is
     listed once it is due, before any job marks it published): a copy serves only within
@@ -365,7 +365,7 @@ class KeptFragment:
     when there is none, fragments are off or the store is away), and `keep(html)` stores a
     fresh render under the versions read at the look-up. A page can so decide what to load
     by whether the copy is there (the topic page loads only its posts' facts then).
-    `window`: _window()'s answer, when the caller found it for several fragments."""
+    `window`: fragment_window()'s answer, when the caller found it already."""
 
     def __init__(self, key: str, scopes: list[str], look_up: bool = True,
                  window: tuple[int, str] | None | bool = True) -> None:
@@ -375,7 +375,7 @@ class KeptFragment:
         self._scopes = scopes
         self._versions: tuple[int, ...] = ()
         if window is True:
-            window = _window()
+            window = fragment_window()
         if window is None:
             return
         self._seconds, suffix = window
@@ -445,10 +445,13 @@ class RidesAlong(Protocol):
 
 
 def kept_fragments(wanted: dict[str, tuple[str, list[str]]],
-                   along: RidesAlong | None = None) -> dict[str, KeptFragment]:
+                   along: RidesAlong | None = None,
+                   window: tuple[int, str] | None | bool = True) -> dict[str, KeptFragment]:
     """Several fragments a page needs ({name: (key, scopes)}), looked up in one round trip
-    to the store (one MGET with Redis; a topic page had four), with `along`'s commands."""
-    window = _window()
+    to the store (one MGET with Redis; a topic page had four), with `along`'s commands.
+    `window`: fragment_window()'s answer, when the caller found it already."""
+    if window is True:
+        window = fragment_window()
     fragments = {name: KeptFragment(key, scopes, look_up=False, window=window)
                  for name, (key, scopes) in wanted.items()}
     _look_up(list(fragments.values()), along)

@@ -113,6 +113,7 @@ def app(database):
 
 
 def _clean(app) -> None:
+    app.extensions.pop("forum.kept_bodies", None)  # ids start again: which topic pages were kept
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

@@ -85,11 +85,12 @@ def test_poll_and_500_voted_replies_add_at_most_two_queries(client, make, login,
         assert _queries(client, count_queries, url + page) <= min(before + 2, BUDGET)
 
 
-# A topic page, statement by statement. Visitor: the topic (forum, last and accepted post
-# joined, whether it has a poll), and its poll only when it has one; its posts (authors
-# joined) only when nobody has seen the page since the topic changed: the list everyone
-# sees is kept with its posts' facts (board/postlist.py); the opening post's pings and the
-# suggested topics are kept fragments (pagecache.kept_fragment), so a page seen before by
+# A topic page, statement by statement. Visitor: the topic (its forum joined, whether it
+# has a poll; its last and accepted posts too unless its body is likely kept), and its
+# poll only when it has one; its posts (authors joined) only when nobody has seen the
+# page since the topic changed: the body (board/topicbody.py) and the list everyone sees,
+# kept with its posts' facts (board/postlist.py), are kept; so are the opening post's
+# pings and the suggested topics (pagecache.kept_fragment), so a page seen before by
 # anyone of the viewer's scope costs no query for them. A member costs what a visitor does
 # (loading them with the header's facts is counted apart, QueryCounter, and mostly kept
 # between their requests: forum/accounts/membercache.py; their follow state and read mark
@@ -107,8 +108,8 @@ def test_topic_page_statements(client, make, login, count_queries, who):
     url = f"/t/{topic.id}-{topic.slug}"
     client.get(url)  # the read mark's first write
     assert _queries(client, count_queries, url) == TOPIC_PAGE[who]
-    # a deeper page (its suggested topics kept already, its posts not yet) moves the
-    # member's read mark
+    # a deeper page (its suggested topics kept already, its posts and body not yet) moves
+    # the member's read mark
     deeper = _queries(client, count_queries, url + "?page=2")
     assert deeper == TOPIC_PAGE[who] + 1 + (2 if who == "member" else 0)
     assert _queries(client, count_queries, url + "?page=2") == TOPIC_PAGE[who]

@@ -200,12 +200,12 @@ def _topic_statement(summary: bool) -> tuple[tuple[str, ...], Any]:
     return TOPIC_FACTS.statement(Topic.id, lambda *facts: (
         select(Topic, *facts)
         .where(Topic.id == bindparam("topic_id", type_=Integer))
-        .options(joinedload(Topic.forum).joinedload(Forum.category),
+        .options(joinedload(Topic.forum),  # (no page of a topic shows its category)
                  *(_summary_options() if summary else ()))), variant=summary)
 
 
 def topic(topic_id: int, viewer_id: int | None = None, summary: bool = True) -> Topic | None:
-    """A topic with its forum, category, last and accepted posts (what its page shows of
+    """A topic with its forum, last and accepted posts (what its page shows of
     them and their authors: other columns load when first read), and its facts (those
     about a viewer for `viewer_id`). `summary=False` leaves the last and accepted posts
     for load_summary: joining them was a third of the topic page's statement's time."""

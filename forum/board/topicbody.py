@@ -5,16 +5,17 @@ topic page's rendering was the body around them: the title and summary, the acce
 answer, the moderator tools, the sort links and paginations, the reply section. All of it
 is the same for every viewer of one *kind* on one page of the topic (`viewer_kind`: a
 visitor, or a member with the same abilities on it), so it is rendered with a marker for
-each part that is a viewer's own (`<!--topic:...-->`: the view count, the follow button,
-the posts with the viewer's controls, the reply form, the other topics of the forum) and
+each part that is a viewer's own (`<!--topic:...-->`: the view count, the poll, the posts
+with the viewer's controls, the reply form, the other topics of the forum) and
 kept in the page cache's store (forum/pagecache.py: Redis when REDIS_URL is set) under the
 versions of `site` and `topic:<id>`, which every write that changes what it shows bumps (a
 reply, an edit, a hide, a lock, an accepted answer, a rename: the receivers at the bottom
 of pagecache.py). `fill` puts the viewer's parts in its markers.
 
-Not kept, rendered for the viewer each time: the body of a topic with a poll (the vote
-form, the viewer's choice and the results they may see are theirs) and a suspended
-member's (their notice gives the date their suspension ends). Relative dates ("3 hours
+A topic's poll is rendered for each viewer (their choice, their vote form and the
+results they may see are theirs) and put in its marker. Not kept, rendered for the viewer
+each time: a suspended member's body (it gives the date their suspension ends); the
+follow button is in the body, the kind says which one. Relative dates ("3 hours
 ago") and the last poster's name are at most POST_LIST_CACHE_SECONDS old, as in the list.
 
 What the markers mark is never user text: titles and reasons are escaped (`<!--` shows as
@@ -26,28 +27,57 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from flask import current_app
 from markupsafe import Markup
 
 from .. import pagecache
 from ..permissions import can
+from ..recent import Recent
 from ..templating import with_csrf_token, without_csrf_token
 
-MARKER = re.compile(r"<!--topic:(views|posts|reply|suggested)-->")
+MARKER = re.compile(r"<!--topic:(views|poll|posts|reply|suggested)-->")
 
 
-def viewer_kind(user, topic, abilities, poll, following: bool | None) -> str | None:
+def viewer_kind(user, topic, abilities, has_poll: bool,
+                following: bool | None) -> str | None:
     """What a kept body depends on of its viewer ('visitor', or 'member:', their abilities
-    on the topic and whether they follow it), or None when the body is this viewer's own
-    (a poll, or a suspended member): rendered for them and not kept."""
-    if poll is not None:
-        return None
+    on the topic and whether they follow it) and whether the topic has a poll (its marker,
+    or a link to add one), or None when the body is this viewer's own (a suspended
+    member's): rendered for them and not kept."""
+    poll = "poll:" if has_poll else ""
     if not getattr(user, "is_authenticated", False):
-        return "visitor"
+        return poll + "visitor"
     if user.is_suspended:
         return None
     moves = abilities.moderate and can(user, "move_topic", topic)
-    return "member:" + "".join("1" if fact else "0" for fact in (
+    return poll + "member:" + "".join("1" if fact else "0" for fact in (
         abilities.reply, abilities.moderate, moves, abilities.add_poll, following))
+
+
+# Pages whose body this process last found or kept, and in which window of the fragments
+# (pagecache.fragment_window): (topic id, page, by_helpful) -> the window's key.
+HINTS = 4096
+
+
+def _hints() -> Recent[tuple[int, int, bool], str]:
+    return current_app.extensions.setdefault("forum.kept_bodies", Recent(HINTS))
+
+
+def likely_kept(topic_id: int, page: int, by_helpful: bool,
+                window: tuple[int, str] | None) -> bool:
+    """Whether this page's body is likely kept: this process found or kept one for it in
+    this window of the fragments. Then the page loads its topic without the summary's posts
+    (board.queries.topic(..., summary=False)), which only a body rendered afresh needs,
+    and loads them in one statement more if it is not kept after all (a write since); a
+    page last seen in another window, or not in this process, loads them with the topic,
+    so its first view costs no statement more than it did."""
+    return window is not None and _hints().get((topic_id, page, by_helpful)) == window[1]
+
+
+def seen(topic_id: int, page: int, by_helpful: bool, window: tuple[int, str] | None) -> None:
+    """The page's body was found or kept in this window (likely_kept)."""
+    if window is not None:
+        _hints().put((topic_id, page, by_helpful), window[1])
 
 
 def kept(topic, page: int, by_helpful: bool, kind: str) -> tuple[str, list[str]]:

@@ -176,24 +176,24 @@ def forum(slug: str):
 # redirect to the topic's own address, not Werkzeug's merged-slashes redirect first.
 @bp.get("/t/<id:topic_id>-<path:slug>")
 def topic(topic_id: int, slug: str | None = None):
-    # With kept fragments, the body is mostly kept: the topic's last and accepted posts
-    # (which only the body shows) are loaded when it is rendered (render_body).
-    lean = pagecache.fragments_enabled()
+    page, by_helpful = page_arg(), request.args.get("sort") == "helpful"
+    # A page whose body is likely kept loads its topic without the last and accepted posts,
+    # which only the body shows (render_body loads them if it renders after all).
+    window = pagecache.fragment_window()
+    lean = topicbody.likely_kept(topic_id, page, by_helpful, window)
     topic = visible_topic(topic_id, summary=not lean)
     per_page = current_app.config["POSTS_PER_PAGE"]
     pages = topic.page_count(per_page)
-    page = page_arg()
     if slug != topic.slug or page > pages:
         return redirect(topic_url(topic, min(page, pages)), 301)
     view = views.counting(topic.id)
-    by_helpful = request.args.get("sort") == "helpful"
     scope = viewer_scope(current_user)
     topic_scopes = [pagecache.SITE, f"topic:{topic.id}"]
     poll = poll_queries.poll_for_topic(topic)
     abilities = TopicAbilities(current_user._get_current_object(), topic)
     # notify's follow state, loaded with the topic: the body shows the button for it
     following = notify_queries.follow_state(current_user, topic)
-    kind = topicbody.viewer_kind(current_user, topic, abilities, poll, following)
+    kind = topicbody.viewer_kind(current_user, topic, abilities, poll is not None, following)
     # What the page may take from kept fragments is looked up first, in one round trip: the
     # list everyone sees (when it is kept, the page needs only its posts' facts, not 25
     # Post objects with their authors: board/postlist.py), what follows the opening post,
@@ -210,7 +210,8 @@ def topic(topic_id: int, slug: str | None = None):
            if current_user.is_authenticated else {}),
         **({"body": topicbody.kept(topic, page, by_helpful, kind)} if kind else {}),
         # the member's helpful marks on the page, kept beside the list
-        **poll_services.kept_helpful(current_user, topic.id, page, by_helpful)}, along=view)
+        **poll_services.kept_helpful(current_user, topic.id, page, by_helpful)},
+        along=view, window=window)
     waiting_views = view.waiting()
     listed = postlist.look_up(kept["posts"], topic)
 
@@ -247,19 +248,29 @@ def topic(topic_id: int, slug: str | None = None):
             queries.load_summary(topic)
         return render_template(
             "board/_topic_body.html", topic=topic, page=page, pages=pages,
-            abilities=abilities, posts=posts, by_helpful=by_helpful, poll=poll,
-            following=following,
-            **(poll_context(poll) if poll else {}),
-            # Forms (and so CSRF tokens in the session) only for those who can use them:
-            # a visitor's page stays the same for every visitor.
-            vote_form=VoteForm(poll=poll, formdata=None)
-            if poll and can(current_user, "vote_poll", poll) else None)
+            abilities=abilities, posts=posts, by_helpful=by_helpful,
+            has_poll=poll is not None, following=following)
     body = topicbody.kept_body(kept.get("body"), render_body, member=following is not None)
+    if kind:  # found or kept now
+        topicbody.seen(topic.id, page, by_helpful, window)
     return render_template("board/topic.html", topic=topic, page=page, form=reply["form"],
                            body=topicbody.fill(body, {
                                "views": plural(topic.view_count + waiting_views, "view"),
+                               "poll": topic_poll(poll),
                                "posts": posts_html, "reply": reply.get("reply_form", ""),
                                "suggested": suggested}))
+
+
+def topic_poll(poll) -> str:
+    """A topic's poll as this viewer sees it (nothing without one). Forms (and so CSRF
+    tokens in the session) only for those who can use them: a visitor's page stays the
+    same for every visitor."""
+    if poll is None:
+        return ""
+    return render_template(
+        "polls/_topic_poll.html", poll=poll, **poll_context(poll),
+        vote_form=VoteForm(poll=poll, formdata=None)
+        if can(current_user, "vote_poll", poll) else None)
 
 
 def reply_form(topic, kept: pagecache.KeptFragment | None) -> dict:
