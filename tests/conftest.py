@@ -113,7 +113,9 @@ def app(database):
 
 
 def _clean(app) -> None:
-    app.extensions.pop("forum.kept_bodies", None)  # ids start again: which topic pages were kept
+    # ids start again: so must kept pages and fragments, and which topic pages were kept
+    pagecache.store(app).clear()
+    app.extensions.pop("forum.kept_bodies", None)
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
@@ -136,7 +138,6 @@ def _fresh_tables(request):
         app = request.getfixturevalue("app")
         from forum.board.viewcount import views
         views._pending.clear()
-        pagecache.store(app).clear()  # ids start again: so must kept pages and post lists
         _clean(app)
 
 

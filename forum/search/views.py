@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import NamedTuple
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
@@ -20,9 +21,35 @@ from .forms import SearchForm
 bp = Blueprint("search", __name__)
 
 
+class ForumChoice(NamedTuple):
+    """A forum in the filter's list (board.queries.forum_choices' rows, kept as JSON)."""
+    id: int
+    slug: str
+    title: str
+
+
+# The request's arguments the form shows (its fields), which name a kept form.
+SEARCH_FIELDS = frozenset(("q", "forum", "kind", "author", "since", "until", "answered",
+                           "sort"))
+
+
 @bp.get("/search")
 def search():
-    forums = board_queries.forum_choices(viewer_scope(current_user))
+    scope = viewer_scope(current_user)
+    asked = hashlib.sha256(json.dumps(sorted(
+        (key, value) for key, value in request.args.items(multi=True)
+        if key in SEARCH_FIELDS)).encode()).hexdigest()
+    # The forums a viewer may filter by and the form as these arguments fill it in are the
+    # same for everyone of their scope: both kept (issue 15: the filters' 50 options and
+    # eight fields were a third of a search page, their forums a statement), looked up in
+    # one round trip; a form with an error in it is rendered for its viewer.
+    kept = pagecache.kept_fragments({
+        "forums": (f"search-forums:{scope.key}", [pagecache.SITE]),
+        "form": (f"search-form:{scope.key}:{asked}", [pagecache.SITE])})
+    forums = kept["forums"].or_find(
+        lambda: [ForumChoice(*row) for row in board_queries.forum_choices(scope)],
+        lambda found: json.dumps(found, separators=(",", ":")),
+        lambda text: [ForumChoice(*row) for row in json.loads(text)])
     form = SearchForm(request.args, forums=forums)
     q = (form.q.data or "").strip()
     searched, status = None, 200
@@ -38,8 +65,14 @@ def search():
                 author_id=author.id if author else None, kind=form.kind.data or None,
                 since=form.since.data, until=form.until.data,
                 answered=form.answered.data or None, sort=form.sort.data)
+
+    def render_form() -> str:
+        return render_template("search/_form.html", form=form)
     if form.problems:
         status = 400
+        form_html = render_form()
+    else:
+        form_html = kept["form"].or_render(render_form)
     args = {key: value for key, value in request.args.items(multi=False)
             if key != "page" and value and key in form._fields}
     results_html, results_page = "", 1
@@ -48,7 +81,8 @@ def search():
         found = RESULTS_PAGE.search(results_html)
         results_page = int(found.group(1)) if found else 1
     return render_template("search/results.html", form=form, q=q, searched=bool(searched),
-                           results_html=Markup(results_html), results_page=results_page), status
+                           form_html=Markup(form_html), results_html=Markup(results_html),
+                           results_page=results_page), status
 
 
 RESULTS_PAGE = re.compile(r'class="search-results"[^>]*data-page="(\d+)"')
