@@ -15,6 +15,7 @@ from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.polls import services as polls
 from tests.conftest import config_dict
+from tests.factories import PASSWORD
 from tests.test_csrf import _log_in
 
 BODY = "board/_topic_body.html"
@@ -168,3 +169,36 @@ def test_a_kept_body_spares_the_topic_statement_its_last_and_accepted_posts(
         assert "read the answer in full" in client.get(url).text
     first, = [s for s in counter.statements if "AS viewer_follows" in s]
     assert "JOIN posts AS" in first and len(counter.statements) == 2  # and its posts
+
+
+def test_crumbs_and_feed_link_follow_a_rename_and_a_move(app, make, client):
+    """The breadcrumbs and the feed link are kept per process by the names they show (and
+    whether the feed is public): a rename or a move to a private forum shows at once."""
+    moderator = make.user(role=Role.MODERATOR)
+    topic = make.topic(title="Queue times at counters")
+    url = f"/t/{topic.id}-{topic.slug}"
+    page = client.get(url).text
+    assert any(key[0] == "topic-crumbs" for key in app.extensions["forum.template_pieces"])
+    assert '<span aria-current="page">Queue times at counters</span>' in page
+    assert 'title="Posts in Queue times at counters"' in page
+    with app.app_context():
+        moderation.rename_topic(db.session.get(User, moderator.id),
+                                db.session.get(Topic, topic.id), "Waiting times at counters")
+        db.session.commit()
+    page = client.get(client.get(url).location or url).text
+    assert '<span aria-current="page">Waiting times at counters</span>' in page
+    assert 'title="Posts in Waiting times at counters"' in page
+    team = make.forum(title="Team room", slug="team-room")
+    runner = app.test_cli_runner()
+    for args in (["groups", "create", "Team"],
+                 ["forums", "restrict", "team-room", "--group", "Team", "--can", "read"]):
+        assert runner.invoke(args=["forum", *args]).exit_code == 0
+    with app.app_context():
+        moderation.move_topic(db.session.get(User, moderator.id),
+                              db.session.get(Topic, topic.id), team)
+        db.session.commit()
+    mod = app.test_client()
+    mod.post("/login", data={"login": moderator.email, "password": PASSWORD})
+    page = mod.get(f"/t/{topic.id}-waiting-times-at-counters").text
+    assert 'href="/f/team-room">Team room</a>' in page
+    assert "Posts in Waiting" not in page  # a private forum's topic has no public feed
