@@ -200,6 +200,20 @@ def client(app):
 
 
 @pytest.fixture
+def csrf_app(app):
+    """An app with CSRF protection on, sharing the test database, keeping post lists in its
+    own memory as one process serving does: for pages whose kept parts carry each
+    session's own token."""
+    protected = create_app({**config_dict(TestConfig), "WTF_CSRF_ENABLED": True,
+                            "POST_LIST_CACHE_LOCAL": True,
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    yield protected
+    with protected.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def ctx(app):
     """An application context for calling services directly."""
     with app.app_context():

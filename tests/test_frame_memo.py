@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import re
 
-from forum import create_app
 from forum.accounts.models import User
 from forum.board import services as board
 from forum.board.models import Topic
-from forum.config import TestConfig
 from forum.extensions import db
-from tests.conftest import config_dict
 from tests.factories import PASSWORD
 
 TOKEN = re.compile(r'action="/logout" data-forget-drafts>\s*<input type="hidden" '
@@ -44,32 +41,26 @@ def test_a_members_header_is_kept_and_is_theirs(app, make, login):
     assert 'href="/articles" aria-current="page"' not in first.get("/").text
 
 
-def test_a_kept_header_carries_each_sessions_own_csrf_token(app, make):
+def test_a_kept_header_carries_each_sessions_own_csrf_token(csrf_app, make):
     """The same member in two browsers: one kept header, each session's token in its log-out
     form, which logs that session out (an app with CSRF protection on)."""
     ann = make.user("Ann Twice")
-    protected = create_app({**config_dict(TestConfig), "WTF_CSRF_ENABLED": True,
-                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    try:
-        here, there = protected.test_client(), protected.test_client()
-        for client in (here, there):
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                              client.get("/login").text).group(1)
-            assert client.post("/login", data={"csrf_token": token, "login": ann.email,
-                                                "password": PASSWORD}).status_code == 302
-        here.get("/")
-        kept = len(_pieces(protected))
-        mine = TOKEN.search(here.get("/").text).group(1)
-        theirs = TOKEN.search(there.get("/").text).group(1)
-        assert len(_pieces(protected)) == kept  # one header for both
-        assert mine != theirs and "<!--csrf-->" not in here.get("/").text
-        assert here.post("/logout", data={"csrf_token": mine}).status_code == 302
-        assert "Log in</a>" in here.get("/").text
-        assert "Log out" in there.get("/").text  # the other session is still in
-    finally:
-        with protected.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    protected = csrf_app
+    here, there = protected.test_client(), protected.test_client()
+    for client in (here, there):
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                          client.get("/login").text).group(1)
+        assert client.post("/login", data={"csrf_token": token, "login": ann.email,
+                                            "password": PASSWORD}).status_code == 302
+    here.get("/")
+    kept = len(_pieces(protected))
+    mine = TOKEN.search(here.get("/").text).group(1)
+    theirs = TOKEN.search(there.get("/").text).group(1)
+    assert len(_pieces(protected)) == kept  # one header for both
+    assert mine != theirs and "<!--csrf-->" not in here.get("/").text
+    assert here.post("/logout", data={"csrf_token": mine}).status_code == 302
+    assert "Log in</a>" in here.get("/").text
+    assert "Log out" in there.get("/").text  # the other session is still in
 
 
 def test_a_new_notification_shows_in_the_header_at_once(app, make, login):

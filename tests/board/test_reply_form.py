@@ -7,37 +7,27 @@ import re
 
 from flask import template_rendered
 
-from forum import create_app
 from forum.board import views
-from forum.config import TestConfig
-from forum.extensions import db
-from tests.conftest import config_dict
 from tests.test_csrf import _log_in, _token
 
 
-def test_members_share_the_form_each_with_their_own_token_that_posts(app, make, rendered):
-    protected = create_app({**config_dict(TestConfig), "WTF_CSRF_ENABLED": True,
-                            "POST_LIST_CACHE_LOCAL": True,
-                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    try:
-        topic = make.topic(title="Shared counters")
-        url = f"/t/{topic.id}-{topic.slug}"
-        first, second = protected.test_client(), protected.test_client()
-        _log_in(first, make.user())
-        _log_in(second, make.user())
-        pages = [first.get(url).text, second.get(url).text]
-        forms = [re.search(r'<form method="post" action="/t/\d+/reply".*?</form>', page,
-                           re.S).group(0) for page in pages]
-        tokens = [_token(form) for form in forms]
-        assert tokens[0] != tokens[1] and "<!--csrf-->" not in pages[0] + pages[1]
-        assert forms[0].replace(tokens[0], "") == forms[1].replace(tokens[1], "")
-        answer = second.post(f"/t/{topic.id}/reply", data={
-            "body": "Posted with the token of my own page.", "csrf_token": tokens[1]})
-        assert answer.status_code == 302
-    finally:
-        with protected.app_context():
-            db.session.remove()
-            db.engine.dispose()
+def test_members_share_the_form_each_with_their_own_token_that_posts(csrf_app, make,
+                                                                     rendered):
+    protected = csrf_app
+    topic = make.topic(title="Shared counters")
+    url = f"/t/{topic.id}-{topic.slug}"
+    first, second = protected.test_client(), protected.test_client()
+    _log_in(first, make.user())
+    _log_in(second, make.user())
+    pages = [first.get(url).text, second.get(url).text]
+    forms = [re.search(r'<form method="post" action="/t/\d+/reply".*?</form>', page,
+                       re.S).group(0) for page in pages]
+    tokens = [_token(form) for form in forms]
+    assert tokens[0] != tokens[1] and "<!--csrf-->" not in pages[0] + pages[1]
+    assert forms[0].replace(tokens[0], "") == forms[1].replace(tokens[1], "")
+    answer = second.post(f"/t/{topic.id}/reply", data={
+        "body": "Posted with the token of my own page.", "csrf_token": tokens[1]})
+    assert answer.status_code == 302
 
 
 def test_the_form_is_rendered_once_for_members_without_drafts(app, make, login, rendered):
@@ -84,14 +74,12 @@ def test_a_kept_form_builds_no_form_object(app, make, login, monkeypatch):
 
 
 def test_post_controls_are_kept_for_members_with_the_same_ones_each_with_their_token(
-        app, make, rendered):  # rendered: the clock stands still
+        csrf_app, make, rendered):  # rendered: the clock stands still
     """A topic page's controls (helpful, report, quote...) are rendered once per process for
     a set of shapes (board/postlist._controls) and given to the next member with the same
     ones, each with their own session's CSRF token, which works; a member who may do more
     (the author: edit) gets theirs rendered."""
-    protected = create_app({**config_dict(TestConfig), "WTF_CSRF_ENABLED": True,
-                            "POST_LIST_CACHE_LOCAL": True,
-                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    protected = csrf_app
     names: list[str] = []
 
     def record(sender, template, context, **extra):
@@ -119,6 +107,3 @@ def test_post_controls_are_kept_for_members_with_the_same_ones_each_with_their_t
         assert names.count("board/_post_controls.html") == 2 and "/edit\"" in own
     finally:
         template_rendered.disconnect(record, protected)
-        with protected.app_context():
-            db.session.remove()
-            db.engine.dispose()

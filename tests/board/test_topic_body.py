@@ -6,15 +6,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from forum import clock, create_app, pagecache
+from forum import clock, pagecache
 from forum.accounts.models import Role, User
 from forum.board import services as board
 from forum.board.models import Topic
-from forum.config import TestConfig
 from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.polls import services as polls
-from tests.conftest import config_dict
 from tests.factories import PASSWORD
 from tests.test_csrf import _log_in
 
@@ -42,40 +40,34 @@ def test_one_body_per_kind_of_viewer_each_seeing_their_own(app, make, login, ren
     assert rendered.count(BODY) == 3  # the visitors', the members', the moderators'
 
 
-def test_each_member_gets_their_own_follow_state_token_and_view_count(app, make, other_app):
-    protected = create_app({**config_dict(TestConfig), "WTF_CSRF_ENABLED": True,
-                            "POST_LIST_CACHE_LOCAL": True,
-                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    try:
-        topic = make.topic(title="Followed by some")
-        url = f"/t/{topic.id}-{topic.slug}?page=1&utm=x"
-        follower, reader, other = (protected.test_client() for _ in range(3))
-        for client in (follower, reader, other):
-            _log_in(client, make.user())
-        first = FOLLOW.search(follower.get(url).text).group(2)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', first).group(1)
-        assert follower.post(f"/t/{topic.id}/follow", data={
-            "csrf_token": token, "next": "/"}).status_code == 302
-        pages = [client.get(url).text for client in (follower, reader, other)]
-        forms = [FOLLOW.search(page) for page in pages]
-        assert forms[0].group(1).endswith("/unfollow") and "You are following" in pages[0]
-        for form in forms[1:]:
-            assert form.group(1).endswith("/follow") and "You are following" not in form.group(2)
-        tokens = [re.search(r'name="csrf_token" value="([^"]+)"', f.group(2)).group(1)
-                  for f in forms]
-        assert len(set(tokens)) == 3 and all("<!--csrf-->" not in page for page in pages)
-        # back to the page itself, not to whatever the first reader's address carried
-        assert all(f'name="next" value="/t/{topic.id}-{topic.slug}"' in f.group(2)
-                   for f in forms)
-        views = [int(re.search(r'<p class="meta">([\d,]+) views?', page).group(1))
-                 for page in pages]
-        assert views == sorted(views) and len(set(views)) == 3  # each page counts its view
-        assert other.post(f"/t/{topic.id}/follow", data={
-            "csrf_token": tokens[2], "next": "/"}).status_code == 302  # their own token works
-    finally:
-        with protected.app_context():
-            db.session.remove()
-            db.engine.dispose()
+def test_each_member_gets_their_own_follow_state_token_and_view_count(csrf_app, make,
+                                                                      other_app):
+    protected = csrf_app
+    topic = make.topic(title="Followed by some")
+    url = f"/t/{topic.id}-{topic.slug}?page=1&utm=x"
+    follower, reader, other = (protected.test_client() for _ in range(3))
+    for client in (follower, reader, other):
+        _log_in(client, make.user())
+    first = FOLLOW.search(follower.get(url).text).group(2)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', first).group(1)
+    assert follower.post(f"/t/{topic.id}/follow", data={
+        "csrf_token": token, "next": "/"}).status_code == 302
+    pages = [client.get(url).text for client in (follower, reader, other)]
+    forms = [FOLLOW.search(page) for page in pages]
+    assert forms[0].group(1).endswith("/unfollow") and "You are following" in pages[0]
+    for form in forms[1:]:
+        assert form.group(1).endswith("/follow") and "You are following" not in form.group(2)
+    tokens = [re.search(r'name="csrf_token" value="([^"]+)"', f.group(2)).group(1)
+              for f in forms]
+    assert len(set(tokens)) == 3 and all("<!--csrf-->" not in page for page in pages)
+    # back to the page itself, not to whatever the first reader's address carried
+    assert all(f'name="next" value="/t/{topic.id}-{topic.slug}"' in f.group(2)
+               for f in forms)
+    views = [int(re.search(r'<p class="meta">([\d,]+) views?', page).group(1))
+             for page in pages]
+    assert views == sorted(views) and len(set(views)) == 3  # each page counts its view
+    assert other.post(f"/t/{topic.id}/follow", data={
+        "csrf_token": tokens[2], "next": "/"}).status_code == 302  # their own token works
 
 
 def test_a_write_to_the_topic_shows_at_once(app, make, login, rendered):
