@@ -116,6 +116,7 @@ def _clean(app) -> None:
     # ids start again: so must kept pages and fragments, and which topic pages were kept
     pagecache.store(app).clear()
     app.extensions.pop("forum.kept_bodies", None)
+    app.extensions.pop("forum.template_pieces", None)  # (each test counts its own pieces)
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
