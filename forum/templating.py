@@ -259,7 +259,10 @@ class MemoExtension(Extension):
             return Markup(caller())
         pieces = current_app.extensions.setdefault("forum.template_pieces",
                                                    Recent(KEPT_PIECES))
-        found = pieces.get(key)
+        try:
+            found = pieces.get(key)
+        except TypeError:  # a value that cannot be a key (a list, a dict): made each time
+            return Markup(caller())
         if found is None:
             found = str(caller())
             token = g.get(_csrf_field())  # signed for this request, in the piece or not

@@ -100,3 +100,14 @@ def test_templates_that_reload_are_not_kept(app, client, make):
         assert (len(pieces) if pieces is not None else 0) == before
     finally:
         app.jinja_env.auto_reload = False
+
+
+def test_a_piece_whose_values_cannot_be_a_key_is_made_each_time(app):
+    """A value that cannot be a key (a list) is no error: the piece is rendered, not kept."""
+    template = app.jinja_env.from_string(
+        '{% memo "listed", names %}{{ names|join(", ") }}{% endmemo %}')
+    with app.test_request_context("/"):
+        assert template.render(names=["Ann", "Bob"]) == "Ann, Bob"
+        assert template.render(names=["Cy"]) == "Cy"
+        assert not any(key[0] == "listed"
+                       for key in app.extensions.get("forum.template_pieces", {}))
