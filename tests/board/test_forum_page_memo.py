@@ -25,6 +25,8 @@ def test_a_visitors_forum_page_head_is_kept_and_counts_follow_writes(app, client
     assert len(_pieces(app)) == kept and again == first  # nothing new rendered or kept
     assert _meta(first) == "1 topic, 2 posts"
     assert 'href="/login?next=/f/benefits-desk">Log in to start a topic' in first
+    # the return address is the page's own, whatever else the query held
+    assert 'next=/f/benefits-desk">Log in' in client.get("/f/benefits-desk?utm=x").text
     make.topic(forum=forum, title="Forms we accept")
     assert _meta(client.get("/f/benefits-desk").text) == "2 topics, 3 posts"
     unanswered = client.get("/f/benefits-desk?show=unanswered").text
@@ -41,6 +43,7 @@ def test_a_members_forum_page_shows_their_own_abilities_and_follow_state(
     page = client.get("/f/benefits-desk").text
     assert "Start a new topic" in page and "Log in to start a topic" not in page
     assert "Follow this forum" in page and 'name="next" value="/f/benefits-desk"' in page
+    assert 'name="next" value="/f/benefits-desk"' in client.get("/f/benefits-desk?utm=x").text
     assert client.post("/f/benefits-desk/follow",
                        data={"next": "/f/benefits-desk"}).status_code == 302
     assert "Stop following this forum" in client.get("/f/benefits-desk").text
