@@ -265,9 +265,8 @@ class MemoExtension(Extension):
             return Markup(caller())
         if found is None:
             found = str(caller())
-            token = g.get(_csrf_field())  # signed for this request, in the piece or not
-            if token:
-                found = found.replace(token, CSRF_MARK)
+            if g.get(_csrf_field()):  # a token signed for this request (never sign one here)
+                found = without_csrf_token(found)
             pieces.put(key, found)
         return Markup(with_csrf_token(found))
 
