@@ -64,6 +64,8 @@ WRK = shutil.which("wrk") or "/usr/bin/wrk"
 # others: gthread workers (5 x 4 threads) served the same requests/s with p99 two to five
 # times longer (bench/README.md).
 GUNICORN_ARGS = ["--workers", "4"]
+# the members' browser (log-in, check and wrk send it: see log_in)
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"
 # The production app with rate limits raised (bench/app.py): 64 members log in from one
 # address, which the log-in limit would otherwise (rightly) refuse.
@@ -216,7 +218,7 @@ def wrk(url: str, seconds: int, connections: int, cookies: Path | None = None) -
     command = [WRK, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                "--latency"]
     if cookies is not None:
-        command += ["-s", str(MEMBERS_LUA), url, "--", str(cookies)]
+        command += ["-s", str(MEMBERS_LUA), url, "--", str(cookies), USER_AGENT]
     else:
         command.append(url)
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -235,8 +237,12 @@ def wrk(url: str, seconds: int, connections: int, cookies: Path | None = None) -
 def log_in(base_url: str, email: str) -> str:
     """Log one member in through the real form; returns their Cookie header. The redirect
     after logging in is followed, so the flash message is spent and later pages get the
-    session as it stays."""
-    with httpx.Client(base_url=base_url, timeout=60, follow_redirects=False) as client:
+    session as it stays. Every request (here, the check and wrk's) sends one browser's
+    User-Agent, as a member's browser does: Flask-Login's session protection marks a session
+    not fresh when it changes, and wrk, which never keeps a Set-Cookie, would have it
+    signed and sent anew on every request."""
+    with httpx.Client(base_url=base_url, timeout=60, follow_redirects=False,
+                      headers={"User-Agent": USER_AGENT}) as client:
         page = client.get("/login")
         token = TOKEN.search(page.text)
         response = client.post("/login", data={
@@ -260,7 +266,10 @@ def log_in_members(base_url: str, members: list[tuple[int, str]], path: Path) ->
 def check_member_page(base_url: str, path: str, cookie: str) -> int:
     """A member's page must answer 200 and show them logged in (a redirect to the log-in
     form would make a member run measure something else)."""
-    response = httpx.get(base_url + path, headers={"Cookie": cookie}, timeout=60)
+    response = httpx.get(base_url + path, headers={"Cookie": cookie, "User-Agent": USER_AGENT},
+                         timeout=60)
+    if "set-cookie" in response.headers:
+        raise RuntimeError(f"{path}: a member's page sets a cookie (every request would)")
     if response.status_code == 200 and "/logout" not in response.text:
         raise RuntimeError(f"{path}: the member cookie does not log in")
     return response.status_code
