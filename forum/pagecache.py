@@ -36,7 +36,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 import redis
 from flask import Flask, Response, current_app, g, has_app_context, request, session
@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .extensions import db
-from . import metrics
+from . import metrics, roundtrip
 from .redisconn import redis_client
 from .urls import page_arg, page_count
 
@@ -59,6 +59,7 @@ FORUM_ENDPOINTS = {"board.forum", "feeds.forum"}
 SITE = "site"
 LISTS = "lists"
 FRAGMENT = "fragment:"  # the start of a kept fragment's key (kept_fragment)
+RidesAlong = roundtrip.RidesAlong
 T = TypeVar("T")
 
 
@@ -181,14 +182,24 @@ class RedisStore:
         their answers."""
         scopes = sorted({scope for _, needed in wanted for scope in needed})
         keys = [self._page(key) for key, _ in wanted] + [self._version(s) for s in scopes]
-        if along is None:
+        checks = roundtrip.riders()  # what the request owes (a kept member's generation)
+        if along is None and not checks:
             raw = self.client.mget(keys)
         else:
-            with self.client.pipeline(transaction=False) as pipe:
-                pipe.mget(keys)
-                along.queue(pipe)
-                raw, *answers = pipe.execute()
-            along.answered(answers)
+            try:
+                with self.client.pipeline(transaction=False) as pipe:
+                    for check in checks:
+                        check.queue(pipe)
+                    pipe.mget(keys)
+                    if along is not None:
+                        along.queue(pipe)
+                    answers = pipe.execute()
+            except redis.RedisError:
+                roundtrip.unanswered(checks)
+                raise
+            raw, *answers = roundtrip.answered(checks, answers)
+            if along is not None:
+                along.answered(answers)
         version = dict(zip(scopes, (int(n or 0) for n in raw[len(wanted):])))
         return [self._entry(raw[i], tuple(version[scope] for scope in needed))
                 for i, (_, needed) in enumerate(wanted)]
@@ -430,18 +441,6 @@ def _look_up(fragments: list[KeptFragment], along: RidesAlong | None = None) -> 
         return
     for fragment, (entry, versions) in zip(wanted, found):
         fragment._found(entry, versions)
-
-
-class RidesAlong(Protocol):
-    """Redis commands a page sends in the round trip of its fragments' look-up
-    (`kept_fragments(..., along=)`; the topic page's view count, board/viewcount.py)."""
-
-    def queue(self, pipe: redis.client.Pipeline) -> None:
-        """Add the commands to the look-up's pipeline."""
-
-    def answered(self, answers: list) -> None:
-        """Their answers, in order. Not called when they did not go (no fragment to look
-        up, no Redis, Redis away): then the page sends them itself."""
 
 
 def kept_fragments(wanted: dict[str, tuple[str, list[str]]],

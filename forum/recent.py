@@ -27,6 +27,10 @@ class Recent(OrderedDict[K, V], Generic[K, V]):
             while len(self) > self.limit:
                 self.popitem(last=False)
 
+    def drop(self, key: K) -> None:
+        with self._lock:
+            self.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             super().clear()

@@ -18,6 +18,7 @@ from datetime import timedelta
 os.environ["FORUM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="forum-instance-")
 
 import pytest
+import redis
 from flask import template_rendered
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, make_url, text
@@ -298,3 +299,23 @@ def rendered(app):
     template_rendered.connect(record, app)  # blinker keeps a weak reference: `record` lives here
     yield names
     template_rendered.disconnect(record, app)
+
+
+def record_round_trips(monkeypatch) -> list[list[str]]:
+    """What is sent to Redis from now on: per round trip, the names of its commands (a
+    pipeline sends several at once)."""
+    trips: list[list[str]] = []
+    real = redis.connection.Connection.send_packed_command
+
+    def sending(self, command, check_health=True):
+        chunks = [command] if isinstance(command, (bytes, str)) else command
+        tokens = b"".join(c.encode() if isinstance(c, str) else bytes(c)
+                          for c in chunks).split(b"\r\n")
+        names, i = [], 0
+        while i < len(tokens) and tokens[i].startswith(b"*"):
+            names.append(tokens[i + 2].decode())
+            i += 1 + 2 * int(tokens[i][1:])
+        trips.append(names)
+        return real(self, command, check_health)
+    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", sending)
+    return trips

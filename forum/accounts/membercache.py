@@ -32,6 +32,17 @@ serves it. Noting "last seen" (`NEUTRAL`) does not move it.
 Coarse on purpose: any reply (a post, its notifications) drops every member's entry, and
 each pays the statement once on their next page. Reading is most of a forum's traffic.
 
+**Checked in the page's round trip.** Reading the generation first was a round trip of its
+own on every member's page, before the page's fragments were looked up in another (~170 us
+of CPU of the worker and Redis together, bench/README.md). A GET (or HEAD) is served the
+entry kept under the generation this worker last read (`assumed`) without reading it, and
+owes the check (`GenerationCheck`, forum/roundtrip.py): the generation rides the page's
+look-up of its fragments, or is read alone as the answer is ready, so no answer leaves
+unchecked. If it moved, the member is loaded again there and then: the same row and facts
+(a reply somewhere else moved it) and the request goes on, as if loaded now, under the new
+generation; anything else (a ban, a log-out, a new notification) and the answer is dropped
+and the request made again from the start, loading the member first as a POST always does.
+
 When Redis does not answer, nothing is served from the cache. If the counter could not be
 moved, this worker drops its own entries; other workers' entries end within
 MEMBER_CACHE_SECONDS.
@@ -53,7 +64,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import make_transient_to_detached
 
-from .. import clock
+from .. import clock, roundtrip
 from ..extensions import db
 from ..recent import Recent
 from ..redisconn import redis_client
@@ -80,6 +91,12 @@ class Entry:
     last_seen_at: datetime
     facts: dict[str, Any]
 
+    def same(self, user: User, facts: dict[str, Any]) -> bool:
+        """Whether a member loaded now is what this entry kept (the "last seen" aside)."""
+        loaded = user.__dict__
+        return facts == self.facts and all(
+            loaded.get(key) == value for key, value in self.columns.items())
+
 
 class MemberCache:
     """This worker's entries and the site's generation (see the module's text)."""
@@ -94,6 +111,8 @@ class MemberCache:
                                              or config["MEMBER_CACHE_LOCAL"])
         self.tables = tables
         self._entries: Recent[str, Entry] = Recent(config["MEMBER_CACHE_ENTRIES"])
+        # the generation this worker read last: an entry kept under it may be assumed
+        self.known: int | None = None
 
     # ------------------------------------------------------------------ the generation
 
@@ -108,7 +127,8 @@ class MemberCache:
             if value is None:  # a new Redis (or flushed): start from a number nobody kept
                 self.redis.set(self.key, secrets.randbits(62), nx=True)
                 return None
-            return int(value)
+            self.known = int(value)
+            return self.known
         except (redis.RedisError, ValueError):
             return None
 
@@ -125,7 +145,7 @@ class MemberCache:
             pipe = self.redis.pipeline(transaction=False)
             pipe.set(self.key, secrets.randbits(62), nx=True)
             pipe.incr(self.key)
-            pipe.execute()
+            self.known = pipe.execute()[1]
         except redis.RedisError:
             log.warning("Could not move the member cache's generation on.")
             self.clear()
@@ -140,6 +160,14 @@ class MemberCache:
             return None
         return entry
 
+    def assumed(self, session_id: str) -> Entry | None:
+        """The entry kept under the generation this worker read last, for a request that
+        owes the check (roundtrip.may_assume; GenerationCheck). Only with Redis: where one
+        process serves, reading the generation costs nothing."""
+        if self.redis is None or not roundtrip.may_assume():
+            return None
+        return self.get(session_id, self.known)
+
     def keep(self, session_id: str, generation: int | None, user: User,
              last_seen_at: datetime, facts: dict[str, Any]) -> None:
         """Keep what the statement loaded, under the generation read before it ran."""
@@ -153,6 +181,9 @@ class MemberCache:
         self._entries.put(session_id, Entry(
             generation, until, {key: loaded[key] for key in _COLUMNS}, last_seen_at,
             dict(facts)))
+
+    def drop(self, session_id: str) -> None:
+        self._entries.drop(session_id)
 
     def clear(self) -> None:
         self._entries.clear()
@@ -169,6 +200,40 @@ class MemberCache:
         make_transient_to_detached(user)
         db.session.add(user)
         return user
+
+
+class GenerationCheck:
+    """The check an `assumed` entry owes (roundtrip.Check): the generation, read in the
+    request's round trip. If it moved, `still_current(generation)` loads the member again
+    (keeping them under it) and says whether they are as the request used them; if not,
+    the request is made again (roundtrip.Outdated)."""
+
+    def __init__(self, cache: MemberCache, entry: Entry,
+                 still_current: Callable[[int | None], bool]) -> None:
+        self.cache = cache
+        self.entry = entry
+        self.still_current = still_current
+
+    def queue(self, pipe) -> None:
+        pipe.get(self.cache.key)
+
+    def answered(self, answers: list) -> None:
+        try:
+            generation = None if answers[0] is None else int(answers[0])
+        except ValueError:
+            generation = None
+        if generation is not None:
+            self.cache.known = generation
+        self._found(generation)
+
+    def unanswered(self) -> None:
+        self._found(None)
+
+    def _found(self, generation: int | None) -> None:
+        if generation is not None and generation == self.entry.generation:
+            return
+        if not self.still_current(generation):
+            raise roundtrip.Outdated
 
 
 def init_app(app: Flask, tables: Callable[[], frozenset[str]]) -> MemberCache:

@@ -13,7 +13,7 @@ from flask import current_app, g
 from sqlalchemy import Integer, String, Table, bindparam, func, or_, select, update
 from sqlalchemy.sql.util import find_tables
 
-from .. import clock, markup, templating
+from .. import clock, markup, roundtrip, templating
 from ..errors import Invalid, Refused, Throttled
 from ..dbutil import Facts
 from ..extensions import db
@@ -259,26 +259,65 @@ def load_session_user(session_id: str) -> User | None:
             and 20 <= len(record_id) <= 64 and record_id.isascii()):
         return None
     cache = membercache.for_app()
+    if (kept := cache.assumed(session_id)) is not None:
+        # a GET: the generation is read in the page's round trip (membercache: "Checked")
+        roundtrip.owe(membercache.GenerationCheck(cache, kept, lambda generation: (
+            _loaded_again(session_id, kept, generation))))
+        return _kept_member(cache, kept, record_id)
     generation = cache.generation()  # read before the statement (membercache: "generation")
     if (kept := cache.get(session_id, generation)) is not None:
-        if not sessions.seen(record_id, kept.last_seen_at):
-            return None
-        g.session_facts = dict(kept.facts)
-        templating.reuse_csrf_token()
-        return cache.member(kept)
+        return _kept_member(cache, kept, record_id)
+    row, facts = _session_row(session_id)
+    if row is None or not sessions.seen(record_id, row[1]):
+        return None
+    g.session_facts = facts
+    _keep(cache, session_id, generation, row, facts)
+    templating.reuse_csrf_token()
+    return row[0]
+
+
+def _kept_member(cache: membercache.MemberCache, kept: membercache.Entry,
+                 record_id: str) -> User | None:
+    if not sessions.seen(record_id, kept.last_seen_at):
+        return None
+    g.session_facts = dict(kept.facts)
+    templating.reuse_csrf_token()
+    return cache.member(kept)
+
+
+def _session_row(session_id: str, again: bool = False) -> tuple[Any, dict[str, Any]]:
+    """The member's statement's row (None if the session is no longer theirs) and facts.
+    `again`: the member is in this request already, and is refreshed from the row."""
+    user_id, version, record_id = session_id.split(":", 2)
     names, statement = _session_statement()
+    if again:
+        statement = statement.execution_options(populate_existing=True)
     row = db.session.execute(statement, {"session_user_id": int(user_id),
                                          "session_record_id": record_id}).first()
     if row is None or row[0].session_version != int(version):
-        return None
-    if not sessions.seen(record_id, row[1]):
-        return None
-    g.session_facts = dict(zip(names, row[2:]))
+        return None, {}
+    return row, dict(zip(names, row[2:]))
+
+
+def _keep(cache: membercache.MemberCache, session_id: str, generation: int | None, row,
+          facts: dict[str, Any]) -> None:
     # kept with "last seen" as it is after this response (sessions.touch_after_response)
     cache.keep(session_id, generation, row[0],
-               clock.now() if g.get("session_touch") else row[1], g.session_facts)
-    templating.reuse_csrf_token()
-    return row[0]
+               clock.now() if g.get("session_touch") else row[1], facts)
+
+
+def _loaded_again(session_id: str, kept: membercache.Entry, generation: int | None) -> bool:
+    """The generation moved since `kept` was: load the member again and say whether they
+    are what the request used. Kept under the new generation either way (read before this
+    statement), so a request made again finds them without a statement."""
+    cache = membercache.for_app()
+    row, facts = _session_row(session_id, again=True)
+    if row is None:
+        cache.drop(session_id)
+        return False
+    cache.drop(session_id)  # kept anew just below, unless Redis did not answer
+    _keep(cache, session_id, generation, row, facts)
+    return kept.same(row[0], facts)
 
 
 def _session_statement() -> tuple[tuple[str, ...], Any]:

@@ -4,20 +4,21 @@ session version, a notification, text SQL) is seen on their very next request, o
 app server."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
 import pytest
 import redis
-from sqlalchemy import event, select, text, update
+from sqlalchemy import event, func, select, text, update
 
 from forum import clock
 from forum.accounts import membercache, sessions
 from forum.accounts.models import MemberSession, Role, User
 from forum.board import services as board
-from forum.board.models import Topic
+from forum.board.models import Post, Topic
 from forum.extensions import db
-from tests.conftest import QueryCounter
+from tests.conftest import QueryCounter, record_round_trips
 
 REDIS = "redis://127.0.0.1:6379/13"
 
@@ -174,3 +175,117 @@ def test_without_redis_answering_members_are_loaded_every_time(other_app, make, 
     browser = login(make.user(), client=server.test_client())
     for _ in range(2):
         assert _member_loaded(server, browser)
+
+
+# With Redis, a GET is served the member kept under the generation this worker read last and
+# owes the check, which rides the page's round trip (membercache: "Checked").
+
+def _kept_on(server, browser, page: str) -> None:
+    assert browser.get(page).status_code == 200
+    assert not _member_loaded(server, browser, page)
+
+
+def test_with_redis_a_kept_member_is_checked_in_the_pages_one_round_trip(servers, make, login,
+                                                                         monkeypatch):
+    _, second = servers
+    browser = login(make.user(), client=second.test_client())
+    _kept_on(second, browser, "/articles")
+    trips = record_round_trips(monkeypatch)
+    assert browser.get("/articles").status_code == 200
+    assert trips == [["GET", "MGET"]], trips  # the generation rides the look-up
+    trips.clear()
+    assert browser.get("/settings").status_code == 200
+    assert trips == [["GET"]], trips  # no look-up: read alone, as the answer is ready
+
+
+def test_with_redis_a_write_that_leaves_the_member_as_they_were_costs_no_second_try(
+        servers, make, login, monkeypatch):
+    first, second = servers
+    member, other = make.user(), make.user()
+    browser = login(member, client=second.test_client())
+    _kept_on(second, browser, "/articles")
+    _write(first, update(User).where(User.id == other.id).values(role=Role.MODERATOR))
+    trips = record_round_trips(monkeypatch)
+    assert _member_loaded(second, browser, "/articles")  # loaded again once, in the check
+    assert trips == [["GET", "MGET"]], trips  # and the page was not made again
+    assert not _member_loaded(second, browser, "/articles")  # kept under the new generation
+
+
+@pytest.mark.parametrize("page", ["/articles", "/settings"])
+@pytest.mark.parametrize("change", ["role", "logged_out", "notification"])
+def test_with_redis_a_change_to_the_member_is_seen_on_their_next_page(servers, make, login,
+                                                                      page, change):
+    """Written on the other server; the kept member's check finds it and the page is made
+    again, its first answer never sent."""
+    first, second = servers
+    member, other = make.user(), make.user()
+    topic = make.topic(author=member)
+    browser = login(member, client=second.test_client())
+    _kept_on(second, browser, page)
+    with first.app_context():
+        if change == "role":
+            db.session.execute(update(User).where(User.id == member.id)
+                               .values(role=Role.MODERATOR))
+        elif change == "logged_out":
+            sessions.end_all(db.session.get(User, member.id))
+        else:
+            board.post_reply(db.session.get(User, other.id), db.session.get(Topic, topic.id),
+                             "An answer for you.")
+        db.session.commit()
+    response = browser.get(page)
+    assert "X-Forum-Made-Again" not in response.headers
+    if change == "logged_out" and page == "/settings":
+        assert response.status_code == 302 and "/login" in response.location
+    elif change == "logged_out":  # a page for everyone: as a visitor
+        assert response.status_code == 200 and "/logout" not in response.text
+    elif change == "role":
+        assert response.status_code == 200 and "Moderation" in response.text
+    else:
+        assert response.status_code == 200 and "unread notifications" in response.text
+
+
+def test_with_redis_a_post_loads_the_member_first(servers, make, login):
+    """A write is never made with a member assumed: suspended on one server, a kept member's
+    reply on the other is refused (the same reply before was taken)."""
+    first, second = servers
+    member = make.user()
+    topic = make.topic()
+    browser = login(member, client=second.test_client())
+    page = f"/t/{topic.id}-{topic.slug}"
+
+    def reply(text: str, meanwhile=lambda: None) -> None:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get(page).text)
+        _kept_on(second, browser, page)
+        meanwhile()  # nothing asked of `second` between this and the POST
+        browser.post(f"/t/{topic.id}/reply", data={"csrf_token": token.group(1),
+                                                   "body": text, "submit": "Post reply"})
+
+    def replies() -> int:
+        with first.app_context():
+            return db.session.scalar(select(func.count(Post.id)).where(
+                Post.topic_id == topic.id, Post.author_id == member.id))
+    reply("Taken, as the member may reply.")
+    assert replies() == 1
+    reply("Refused: suspended on the other server.", lambda: _write(
+        first, update(User).where(User.id == member.id)
+        .values(suspended_until=clock.now() + timedelta(days=3))))
+    assert replies() == 1
+
+
+def test_with_redis_not_answering_the_check_the_member_is_loaded_again(servers, make, login,
+                                                                       monkeypatch):
+    first, second = servers
+    member = make.user()
+    browser = login(member, client=second.test_client())
+    _kept_on(second, browser, "/articles")
+    real = redis.client.Pipeline.execute
+
+    def away(self, *args, **kwargs):
+        raise redis.ConnectionError("away")
+    monkeypatch.setattr(redis.client.Pipeline, "execute", away)
+    assert _member_loaded(second, browser, "/articles")  # the same: the page goes on
+    monkeypatch.setattr(redis.client.Pipeline, "execute", real)
+    _kept_on(second, browser, "/articles")
+    _write(first, update(User).where(User.id == member.id).values(role=Role.MODERATOR))
+    monkeypatch.setattr(redis.client.Pipeline, "execute", away)
+    assert "Moderation" in browser.get("/articles").text  # changed: made again
