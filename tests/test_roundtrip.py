@@ -8,6 +8,7 @@ import redis
 from flask import Flask, g
 
 from forum import roundtrip
+from tests.conftest import record_round_trips
 
 REDIS = "redis://127.0.0.1:6379/13"
 
@@ -90,14 +91,24 @@ def test_the_riding_check_goes_in_the_pages_round_trip(tiny):
     assert tiny.test_client().get("/riding").text == "answer 1: the page's own"
 
 
-def test_a_check_redis_does_not_answer_is_told_so(tiny, monkeypatch):
+def test_a_check_redis_does_not_answer_is_told_so(tiny):
     tiny.failures = 0
-
-    def away(self, *args, **kwargs):
-        raise redis.ConnectionError("away")
-    monkeypatch.setattr(redis.client.Pipeline, "execute", away)
+    tiny.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
     assert tiny.test_client().get("/alone").text == "answer 1"
     assert tiny.log == ["unanswered"]
+
+
+def test_checks_owed_together_go_in_one_round_trip(tiny, monkeypatch):
+    tiny.failures = 0
+    trips = record_round_trips(monkeypatch)
+
+    @tiny.before_request
+    def owe_another() -> None:
+        if roundtrip.may_assume():
+            roundtrip.owe(Check(tiny.log, tiny.failures))
+    assert tiny.test_client().get("/alone").text == "answer 1"
+    assert trips[-1] == ["PING", "PING"], trips  # (after the connection's own set-up)
+    assert tiny.log == ["answered True", "answered True"]
 
 
 def test_a_post_is_never_made_again(tiny):
