@@ -172,12 +172,14 @@ def test_a_members_helpful_marks_are_looked_up_only_where_a_post_was_found_helpf
     assert client.get(url).text.count('aria-pressed="true"') == 1
 
 
-# Another member's profile: the member by name and the groups shown (their recent activity
-# and the counts of their posts the viewer may not read are kept fragments: the first view
-# counts, later ones don't). A member adds whether they block the person (asked once: the
-# form's action and its button); loading the member is counted apart (QueryCounter).
-PROFILE_PAGE = {"visitor": 2, "member": 3}
-KEPT_ON_FIRST_VIEW = 3  # the out-of-sight counts, their recent topics, their recent replies
+# Another member's profile: the member by name, with whether the viewer blocks them (a
+# profile fact, accounts.queries.PROFILE_FACTS: asked once for the form's action and its
+# button). Their recent activity, the counts of their posts the viewer may not read and the
+# groups shown to the viewer's scope are kept fragments: the first view counts them, later
+# ones don't. Loading the logged-in member is counted apart (QueryCounter).
+PROFILE_PAGE = {"visitor": 1, "member": 1}
+# the out-of-sight counts, their recent topics, their recent replies, the groups shown
+KEPT_ON_FIRST_VIEW = 4
 
 
 @pytest.mark.parametrize("who", ["visitor", "member"])
@@ -189,3 +191,26 @@ def test_profile_page_statements(client, make, login, count_queries, who):
     first = _queries(client, count_queries, "/u/Prolific Person")  # keeps what it may
     assert _queries(client, count_queries, "/u/Prolific Person") == PROFILE_PAGE[who]
     assert first == PROFILE_PAGE[who] + KEPT_ON_FIRST_VIEW
+
+
+# A member's notifications: the page of them with how many there are in one statement (the
+# count a scalar subquery beside each row, notify.queries.notifications_page); a page asked
+# past the end (no row to carry the count) counts them, then reads the last page.
+NOTIFICATIONS_PAGE = 1
+
+
+def test_notifications_page_statements(app, client, make, login, count_queries):
+    from forum.extensions import db
+    from forum.notify import services as notify
+    reader, writer = make.user(), make.user()
+    topic = make.topic(author=reader)
+    login(reader)
+    assert _queries(client, count_queries, "/notifications") == NOTIFICATIONS_PAGE  # none
+    with app.app_context():
+        for i in range(35):
+            notify.notify(reader.id, "moderation", actor_id=writer.id, topic_id=topic.id,
+                          text=f"Note {i}.")
+        db.session.commit()
+    assert _queries(client, count_queries, "/notifications") == NOTIFICATIONS_PAGE
+    assert _queries(client, count_queries, "/notifications?page=2") == NOTIFICATIONS_PAGE
+    assert _queries(client, count_queries, "/notifications?page=9") == NOTIFICATIONS_PAGE + 2
