@@ -1,10 +1,50 @@
-"""Read queries for member pages: the member directory (a fixed number of queries a page)."""
+"""Read queries for member pages: a profile's member with their facts, the member directory
+(a fixed number of queries a page)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
 
+from sqlalchemy import Integer, String, bindparam, func, select
+
+from ..dbutil import Facts
 from ..extensions import db
 from .models import User, name_key
+
+# Facts other features keep about a member that their profile shows (does the viewer block
+# them?), registered by the features that own them: name -> fn(member id column) giving a
+# scalar subquery, which may use PROFILE_VIEWER (the viewer's id, 0 for visitors). They are
+# loaded with the member in the profile's one statement (profile_member) and read with
+# profile_facts(); a feature asks for its part only when the fact was not loaded.
+PROFILE_FACTS = Facts()
+profile_fact = PROFILE_FACTS.register
+PROFILE_VIEWER = bindparam("viewer_id", type_=Integer)
+
+
+def _profile_statement() -> tuple[tuple[str, ...], Any]:
+    """The profile's member by name with the facts (PROFILE_FACTS.statement), built once
+    per process with bound parameters."""
+    return PROFILE_FACTS.statement(User.id, lambda *facts: (
+        select(User, *facts).where(User.name_key == bindparam("name_key", type_=String))))
+
+
+def profile_member(name: str, viewer_id: int | None = None) -> User | None:
+    """The member whose display name folds like `name` (as services.find_by_name), with the
+    profile facts about them for `viewer_id` (None: a visitor), in one statement."""
+    names, statement = _profile_statement()
+    row = db.session.execute(statement, {"name_key": name_key(name),
+                                         "viewer_id": viewer_id or 0}).first()
+    if row is None:
+        return None
+    member = row[0]
+    member.__dict__["_profile_facts"] = dict(zip(names, row[1:]), viewer_id=viewer_id)
+    return member
+
+
+def profile_facts(member: User, viewer_id: int | None) -> dict[str, Any]:
+    """The facts profile_member loaded with this member for this viewer ({} if it was
+    loaded otherwise, or for another viewer: then a feature asks the database itself)."""
+    facts = member.__dict__.get("_profile_facts", {})
+    return facts if facts.get("viewer_id") == viewer_id else {}
 
 DIRECTORY_SORTS = {
     "name": (User.name_key,),

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, bindparam, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
+from ..accounts.queries import PROFILE_VIEWER, profile_fact
 from ..accounts.services import session_fact
 from ..extensions import db
 from .models import AdminAccess, Block, Conversation, Message, MessageReport, Participant
@@ -98,6 +99,13 @@ def blocked_by(user: User) -> list[Block]:
 def is_blocked(user: User, target: User) -> bool:
     return db.session.scalar(_blocked_statement(), {"blocker_id": user.id,
                                                     "blocked_id": target.id}) is not None
+
+
+@profile_fact("viewer_blocks")
+def _viewer_blocks(member_id):
+    """Loaded with the member on their profile (accounts.queries.PROFILE_FACTS): whether
+    the viewer blocks them, for the Block/Unblock button, with no statement of its own."""
+    return exists().where(Block.blocker_id == PROFILE_VIEWER, Block.blocked_id == member_id)
 
 
 @cache

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..accounts import queries as account_queries
 from ..accounts import services as account_services
 from ..errors import Invalid, keeps_input
 from ..groups import queries as group_queries
@@ -220,4 +221,11 @@ def unread_conversations() -> int:
 
 @bp.app_template_global()
 def is_blocked(member) -> bool:
-    return current_user.is_authenticated and queries.is_blocked(current_user, member)
+    """Does the viewer block this member? Loaded with the member on their profile (a
+    profile fact), else asked."""
+    if not current_user.is_authenticated:
+        return False
+    loaded = account_queries.profile_facts(member, current_user.id)
+    if "viewer_blocks" in loaded:
+        return bool(loaded["viewer_blocks"])
+    return queries.is_blocked(current_user, member)

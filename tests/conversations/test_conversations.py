@@ -116,6 +116,38 @@ def test_blocked_members_cannot_start_a_conversation(app, make):
     assert _start(client, bob.display_name).status_code == 302
 
 
+def _block_button(page: str) -> str:
+    """The profile's Block or Unblock button (its word, and its form's action must agree)."""
+    form = page.split('class="post-actions member-actions"')[1].split("</ul>")[0]
+    action = form.split('/block"')[0] if '/block"' in form else None
+    word = form.split('class="link-button">')[-1].split("<")[0]
+    assert (action is not None) == (word == "Block"), form
+    return word
+
+
+def test_a_profile_says_whether_its_viewer_blocks_the_member(app, make, count_queries):
+    """Whether the viewer blocks the member comes with the member (a profile fact): right for
+    each viewer, and right at once after blocking and unblocking."""
+    ann, bob, cy = _old(make), _old(make), _old(make)
+    blocker, other = app.test_client(), app.test_client()
+    log_in(blocker, bob)
+    log_in(other, cy)
+    url = f"/u/{ann.display_name}"
+    assert _block_button(blocker.get(url).get_data(as_text=True)) == "Block"
+    assert blocker.post(f"{url}/block").status_code == 302
+    page = blocker.get(url).get_data(as_text=True)
+    assert _block_button(page) == "Unblock"
+    assert _block_button(other.get(url).get_data(as_text=True)) == "Block"  # not theirs
+    with count_queries() as counter:
+        blocker.get(url)
+    assert not [s for s in counter.statements if s.lstrip().startswith("SELECT member_blocks")]
+    assert blocker.post(f"{url}/unblock").status_code == 302
+    assert _block_button(blocker.get(url).get_data(as_text=True)) == "Block"
+    own = app.test_client()
+    log_in(own, ann)  # no button on one's own profile
+    assert 'class="link-button">Block' not in own.get(url).get_data(as_text=True)
+
+
 def test_new_members_have_a_stricter_limit(app, make, monkeypatch):
     monkeypatch.setitem(app.config, "RATE_LIMITS", {"conversation_new": "1 per hour"})
     monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
