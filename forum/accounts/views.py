@@ -110,7 +110,9 @@ def members():
 
 @bp.get("/u/<path:name>")
 def profile(name: str):
-    user = services.find_by_name(name)
+    # with what other features show of them for this viewer (queries.PROFILE_FACTS)
+    user = queries.profile_member(name, current_user.id
+                                  if current_user.is_authenticated else None)
     if user is None:
         abort(404)
     history = (moderation_queries.history_of(user)
@@ -120,7 +122,10 @@ def profile(name: str):
     # any write to a listed topic. So is how many of their posts are out of this viewer's
     # sight (the same for everyone of their scope; counting them was planned for the
     # member at each request, a third of the page): both in one round trip.
-    wanted = {"activity": (f"activity:{user.id}", [pagecache.SITE, pagecache.LISTS])}
+    # And the groups shown, the same for everyone of their scope, dropped when the member's
+    # groups change.
+    wanted = {"activity": (f"activity:{user.id}", [pagecache.SITE, pagecache.LISTS]),
+              "groups": group_queries.shown_groups_fragment(user, scope)}
     if not scope.all_forums:  # (else none is: no query to keep)
         wanted["out_of_sight"] = (f"out-of-sight:{user.id}:{scope.key}",
                                   [pagecache.SITE, pagecache.LISTS])
@@ -139,7 +144,8 @@ def profile(name: str):
                                    "accounts/_activity.html",
                                    topics=board_queries.recent_topics_by(user),
                                    replies=board_queries.recent_replies_by(user)))),
-                           shown_groups=group_queries.shown_groups_of(user, scope))
+                           shown_groups=group_queries.kept_shown_groups(kept["groups"], user,
+                                                                        scope))
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -1,12 +1,15 @@
 """Read queries for groups, and the viewer scope every permission question reads."""
 from __future__ import annotations
 
+import json
 from functools import cache
+from typing import NamedTuple
 
 from flask import g, has_request_context
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
+from .. import pagecache
 from ..accounts.models import User
 from ..accounts.services import session_fact, session_facts
 from ..board.models import Forum
@@ -49,6 +52,37 @@ def load_scope(user: User, base: ViewerScope) -> ViewerScope:
 
 def all_groups() -> list[Group]:
     return list(db.session.scalars(select(Group).order_by(Group.name)))
+
+
+class ShownGroup(NamedTuple):
+    """What a profile shows of a group: its link and name."""
+    slug: str
+    name: str
+
+
+def shown_groups_scope(member_id: int) -> str:
+    """The page-cache scope of the groups a member's profile shows, bumped by every change
+    of their memberships (services._make_member, remove_member)."""
+    return f"groups-of:{member_id}"
+
+
+def shown_groups_fragment(member: User, scope: ViewerScope) -> tuple[str, list[str]]:
+    """(key, scopes) of the kept copy of what shown_groups_of answers: the same for every
+    viewer of one scope (its key says whether they read every forum and which groups they
+    are in, all that decides which groups they see), dropped when the member's groups
+    change (or the whole site's pages do)."""
+    return (f"groups:{member.id}:{scope.key}",
+            [pagecache.SITE, shown_groups_scope(member.id)])
+
+
+def kept_shown_groups(kept: pagecache.KeptFragment, member: User, scope: ViewerScope
+                      ) -> list[ShownGroup]:
+    """shown_groups_of's answer from its kept copy (shown_groups_fragment, looked up by the
+    page), or found and kept now."""
+    return kept.or_find(
+        lambda: [ShownGroup(group.slug, group.name)
+                 for group in shown_groups_of(member, scope)],
+        json.dumps, lambda text: [ShownGroup(*group) for group in json.loads(text)])
 
 
 def shown_groups_of(member: User, scope: ViewerScope) -> list[Group]:

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..moderation.services import record
 from ..permissions import FORUM_ACTIONS, forget_scope, require
 from .models import ForumGrant, Group, Joining, MemberState, Membership, ProviderGroupRule
+from .queries import shown_groups_scope
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 1000
@@ -104,7 +105,8 @@ def _make_member(group: Group, user: User, *, by: User | None, owner: bool = Fal
     db.session.flush()
     _recount(group)
     forget_scope(user)
-    pagecache.changed(pagecache.LISTS)  # group pages and profiles
+    # group pages and profiles; the groups the member's profile shows
+    pagecache.changed(pagecache.LISTS, shown_groups_scope(user.id))
     return row
 
 
@@ -167,7 +169,7 @@ def remove_member(actor: User | None, group: Group, user: User) -> None:
                                                 Membership.user_id == user.id))
     _recount(group)
     forget_scope(user)
-    pagecache.changed(pagecache.LISTS)
+    pagecache.changed(pagecache.LISTS, shown_groups_scope(user.id))
 
 
 def set_owner(actor: User, group: Group, user: User, owner: bool) -> None:

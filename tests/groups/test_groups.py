@@ -2,6 +2,8 @@
 by group; the command line."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -149,6 +151,73 @@ def test_groups_show_on_profiles_only_where_public(app, make, client):
     log_in(moderator, make.user(role=Role.MODERATOR))
     assert "Revenue working group" in moderator.get(
         f"/u/{world.insider.display_name}").get_data(as_text=True)
+
+
+def _groups_shown(client, member: User) -> list[str]:
+    """The group names a member's profile shows to this client's viewer."""
+    page = client.get(f"/u/{member.display_name}").get_data(as_text=True)
+    if "<dt>Groups</dt>" not in page:
+        return []
+    return re.findall(r">([^<]+)</a>", page.split("<dt>Groups</dt><dd>")[1].split("</dd>")[0])
+
+
+def test_kept_groups_on_a_profile_follow_every_change_and_stay_private(
+        app, make, start_of_a_window, count_queries):
+    """The groups a profile shows are kept per member and viewer's scope: asked once, then
+    right at once after joining (by invitation, by request, by an admin), leaving and being
+    taken out, and a group whose members are not public is shown only to its members and
+    to staff who read every forum."""
+    member, fellow, outsider = make.user(), make.user(), make.user()
+    staff = make.user(role=Role.MODERATOR)
+    with app.app_context():
+        public = groups.create_group(None, "Open circle", members_public=True,
+                                     joining=Joining.REQUEST)
+        closed = groups.create_group(None, "Closed circle")
+        invited = groups.create_group(None, "Invited circle", members_public=True)
+        groups.add_member(None, closed, _get(User, fellow.id), owner=True)
+        groups.add_member(None, public, _get(User, outsider.id), owner=True)
+        db.session.commit()
+    visitor, fellows, outsiders, staffs = (app.test_client() for _ in range(4))
+    log_in(fellows, fellow)
+    log_in(outsiders, outsider)
+    log_in(staffs, staff)
+    everyone = {"visitor": visitor, "fellow": fellows, "outsider": outsiders,
+                "staff": staffs}
+
+    def shown() -> dict[str, list[str]]:
+        return {who: _groups_shown(client, member) for who, client in everyone.items()}
+    assert shown() == dict.fromkeys(everyone, [])
+    with count_queries() as counter:  # kept: seen again, no statement about groups
+        for client in everyone.values():
+            client.get(f"/u/{member.display_name}")
+    assert not [s for s in counter.statements if "FROM groups" in s]
+
+    def act(change) -> None:
+        with app.app_context():
+            change(_get(User, member.id))
+            db.session.commit()
+    act(lambda m: groups.request_to_join(m, _get(Group, public.id)))  # asked: not yet in
+    assert shown() == dict.fromkeys(everyone, [])
+    act(lambda m: groups.approve_request(_get(User, outsider.id), _get(Group, public.id), m))
+    assert shown() == dict.fromkeys(everyone, ["Open circle"])
+    act(lambda m: groups.add_member(None, _get(Group, closed.id), m))
+    assert shown() == {"visitor": ["Open circle"], "fellow": ["Closed circle", "Open circle"],
+                       "outsider": ["Open circle"], "staff": ["Closed circle", "Open circle"]}
+    act(lambda m: groups.invite(_get(User, fellow.id), _get(Group, closed.id),
+                                _get(User, outsider.id)))  # invited: not in it yet
+    assert shown()["outsider"] == ["Open circle"]
+    with app.app_context():  # the viewer joins: their scope, and so what they see, changes
+        groups.accept_invitation(_get(User, outsider.id), _get(Group, closed.id))
+        db.session.commit()
+    assert shown()["outsider"] == ["Closed circle", "Open circle"]
+    act(lambda m: groups.add_member(None, _get(Group, invited.id), m))
+    assert shown()["visitor"] == ["Invited circle", "Open circle"]
+    act(lambda m: groups.remove_member(m, _get(Group, public.id), m))  # leaving
+    act(lambda m: groups.remove_member(None, _get(Group, invited.id), m))  # taken out
+    assert shown() == {"visitor": [], "fellow": ["Closed circle"],
+                       "outsider": ["Closed circle"], "staff": ["Closed circle"]}
+    log_in(visitor, member)  # and the member themselves sees their own
+    assert _groups_shown(visitor, member) == ["Closed circle"]
 
 
 def test_group_pages_join_and_manage(app, make):
