@@ -14,6 +14,7 @@ from ..board.models import Forum, Topic
 from ..dbutil import in_ids
 from ..extensions import db
 from ..permissions import viewer_scope
+from ..urls import page_count
 from .models import ForumRead, Notification, NotifySettings, Subscription, TopicRead
 from ..outbox import OutboxEmail
 
@@ -24,22 +25,45 @@ def notification_count(user: User) -> int:
     return db.session.scalar(_notification_statements()[0], {"user_id": user.id}) or 0
 
 
-def notifications(user: User, page: int, per_page: int) -> list[Notification]:
+def notifications(user: User, page: int, per_page: int) -> tuple[list[Notification], int]:
     """A page of a member's notifications, newest first, with actor, topic, its forum and
-    post (one query)."""
-    return list(db.session.scalars(_notification_statements()[1], {
-        "user_id": user.id, "skip": (page - 1) * per_page, "per_page": per_page}).unique())
+    post, and how many they have: one statement, the count beside each row (0 when the page
+    has no row: past the end, or none at all)."""
+    rows = db.session.execute(_notification_statements()[1], {
+        "user_id": user.id, "skip": (page - 1) * per_page, "per_page": per_page}).all()
+    return [row[0] for row in rows], rows[0][1] if rows else 0
+
+
+def notification_page(user: User, asked: int, per_page: int
+                      ) -> tuple[list[Notification], int, int]:
+    """(the notifications shown, the page, how many pages) for page `asked`, or the last
+    page when `asked` is past it: one statement, or three when it is (a count, then the
+    last page). A first page with no row means none at all: nothing to count."""
+    shown, total = notifications(user, asked, per_page)
+    if not shown and asked > 1:
+        total = notification_count(user)
+    pages = page_count(total, per_page)
+    page = min(asked, pages)
+    if not shown and total:
+        shown, _ = notifications(user, page, per_page)
+    return shown, page, pages
 
 
 @cache
 def _notification_statements():
-    """(the count, a page) of a member's notifications, built once per process with bound
-    parameters (building them was ~0.5 ms of the notifications page)."""
+    """(the count, a page with the count) of a member's notifications, built once per
+    process with bound parameters (building them was ~0.5 ms of the notifications page).
+    The page's count is a scalar subquery that does not depend on the row, so it is run
+    once (an InitPlan on PostgreSQL), where count(*) OVER () would join every notification
+    before the LIMIT; and the page needs no second round trip."""
     user_id = bindparam("user_id", type_=Integer)
     count = select(func.count()).select_from(Notification).where(
         Notification.user_id == user_id)
+    counted = aliased(Notification)
+    total = (select(func.count()).select_from(counted).where(counted.user_id == user_id)
+             .scalar_subquery())
     actor = aliased(User)
-    page = (select(Notification)
+    page = (select(Notification, total)
             .outerjoin(Notification.actor.of_type(actor))
             .outerjoin(Notification.topic).outerjoin(Topic.forum)
             .outerjoin(Notification.post)

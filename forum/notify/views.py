@@ -33,11 +33,9 @@ def _back(default: str) -> str:
 @login_required
 def index():
     require(current_user, "manage_notifications", current_user)
-    pages = page_count(queries.notification_count(current_user), PER_PAGE)
-    page = page_arg(pages)
+    notifications, page, pages = queries.notification_page(current_user, page_arg(), PER_PAGE)
     return render_template("notify/index.html", page=page, pages=pages,
-                           notifications=queries.notifications(current_user, page, PER_PAGE),
-                           action_form=ActionForm())
+                           notifications=notifications, action_form=ActionForm())
 
 
 @bp.post("/notifications/<id:notification_id>/read")

@@ -175,6 +175,36 @@ def test_notifications_pages(app, client, make, login):
     assert client.get("/notifications?page=99").status_code == 200
 
 
+def _listed(page: str) -> list[str]:
+    return re.findall(r'id="notification-(\d+)"', page)
+
+
+def test_notifications_pages_past_the_end_and_after_a_new_one(app, client, make, login):
+    """The page of notifications carries their count (one statement): a page past the end
+    is the last page, as it was when they were counted first, and a new notification moves
+    the pages at once."""
+    ann, bob = make.user("Ann"), make.user("Bob")
+    topic = make.topic(author=ann)
+    login(ann)
+    for url in ("/notifications", "/notifications?page=3"):  # none at all
+        page = client.get(url).text
+        assert "Nothing yet." in page and "(page" not in page
+        assert "Notification pages" not in page
+    for i in range(31):
+        _reply(app, bob, topic, f"Reply {i}")
+    first, second = client.get("/notifications").text, client.get("/notifications?page=2").text
+    assert len(_listed(first)) == 30 and len(_listed(second)) == 1
+    assert 'href="/notifications?page=2"' in first and "(page 2)" in second
+    past = client.get("/notifications?page=7").text
+    assert _listed(past) == _listed(second) and "<title>Notifications (page 2)" in past
+    assert _listed(client.get("/notifications?page=x").text) == _listed(first)
+    _reply(app, bob, topic, "One more")
+    again = client.get("/notifications").text
+    assert _listed(again)[0] not in _listed(first) and _listed(again)[1:] == _listed(first)[:29]
+    assert len(_listed(client.get("/notifications?page=2").text)) == 2
+    assert 'href="/notifications?page=3"' not in again
+
+
 def test_a_busy_database_skips_the_read_mark_not_the_page(app, client, make, login,
                                                          monkeypatch):
     from sqlalchemy.exc import OperationalError
