@@ -293,3 +293,29 @@ def test_a_members_topic_page_looks_up_every_kept_fragment_in_one_call(servers, 
     assert "Another topic" in page_text and 'action="/t/' in page_text
     assert "3 views" in page_text
     assert trips == [["GET", "MGET", "HINCRBY"]], trips
+
+
+def test_a_members_search_looks_up_its_forums_form_and_results_in_one_call(
+        servers, make, login, monkeypatch):
+    """Named by the search's arguments, the results are looked up with the forums and the
+    form it offers (they were a round trip of their own); searching by an author, who must
+    be found by name first, takes one more. New posts are found all the same."""
+    first, _ = servers
+    first.config["POST_LIST_CACHE_SECONDS"] = 30
+    author = make.user("Rota Writer")
+    topic = make.topic(title="Rota planning for the winter", author=author)
+    client = first.test_client()
+    login(make.user(), client=client)
+    for url in ("/search?q=rota", "/search?q=rota&author=Rota+Writer"):
+        assert f"/t/{topic.id}-" in client.get(url).text  # renders and keeps
+        trips = record_round_trips(monkeypatch)
+        assert f"/t/{topic.id}-" in client.get(url).text
+        looked_up = [trip for trip in trips if "MGET" in trip]
+        assert looked_up == [["GET", "MGET"]] + ([["MGET"]] if "author" in url else []), trips
+        monkeypatch.undo()
+    with first.app_context():  # a write on this server: drops what lists topics
+        later = board.create_topic(db.session.get(User, author.id),
+                                   db.session.get(Forum, topic.forum_id),
+                                   "A rota for the spring", "Who covers the holidays?")
+        db.session.commit()
+        assert f"/t/{later.id}-" in client.get("/search?q=rota").text

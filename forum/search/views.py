@@ -43,9 +43,16 @@ def search():
     # same for everyone of their scope: both kept (issue 15: the filters' 50 options and
     # eight fields were a third of a search page, their forums a statement), looked up in
     # one round trip; a form with an error in it is rendered for its viewer.
+    # So are the results, named by the same arguments (no author: finding one by name is a
+    # statement, whose answer names them): in the same round trip (issue 15: it was one more).
+    per_page = current_app.config.get("SEARCH_RESULTS_PER_PAGE", queries.PER_PAGE)
+    page = page_arg()
+    results_key = _results_key(asked, page, per_page) \
+        if request.args.get("q") and not request.args.get("author") else None
     kept = pagecache.kept_fragments({
         "forums": (f"search-forums:{scope.key}", [pagecache.SITE]),
-        "form": (f"search-form:{scope.key}:{asked}", [pagecache.SITE])})
+        "form": (f"search-form:{scope.key}:{asked}", [pagecache.SITE]),
+        **({"results": (results_key, RESULTS_SCOPES)} if results_key else {})})
     forums = kept["forums"].or_find(
         lambda: [ForumChoice(*row) for row in board_queries.forum_choices(scope)],
         lambda found: json.dumps(found, separators=(",", ":")),
@@ -53,7 +60,6 @@ def search():
     form = SearchForm(request.args, forums=forums)
     q = (form.q.data or "").strip()
     searched, status = None, 200
-    per_page = current_app.config.get("SEARCH_RESULTS_PER_PAGE", queries.PER_PAGE)
     if request.args and form.validate():
         author = find_by_name(form.author.data) if form.author.data else None
         if form.author.data and author is None:
@@ -77,7 +83,9 @@ def search():
             if key != "page" and value and key in form._fields}
     results_html, results_page = "", 1
     if searched is not None:
-        results_html = _results(searched, page_arg(), per_page, args)
+        fragment = kept.get("results") or pagecache.KeptFragment(_results_key(
+            asked, page, per_page, searched.author_id), RESULTS_SCOPES)
+        results_html = _results(searched, page, per_page, args, fragment)
         found = RESULTS_PAGE.search(results_html)
         results_page = int(found.group(1)) if found else 1
     return render_template("search/results.html", form=form, q=q, searched=bool(searched),
@@ -88,19 +96,27 @@ def search():
 RESULTS_PAGE = re.compile(r'class="search-results"[^>]*data-page="(\d+)"')
 
 
-def _results(criteria: queries.Criteria, page: int, per_page: int, args: dict) -> str:
-    """The results (and "did you mean"), the same for everyone who may find the same posts
-    (their scope and role decide it: forum/search/queries._visible): kept (issue 15) under
-    `lists` and `site`, which every write to a post or topic bumps."""
-    role = current_user.role.value if current_user.is_authenticated else "visitor"
-    key = hashlib.sha256(json.dumps(
-        [repr(criteria), page, per_page, sorted(args.items()),
-         viewer_scope(current_user).key, role]).encode()).hexdigest()
+RESULTS_SCOPES = [pagecache.SITE, pagecache.LISTS]
 
+
+def _results_key(asked: str, page: int, per_page: int, author_id: int | None = None) -> str:
+    """What names a page of results: the search's arguments (`asked`; with the author they
+    name, found), the page, and who may find the same posts (their scope and role decide
+    it: forum/search/queries._visible)."""
+    role = current_user.role.value if current_user.is_authenticated else "visitor"
+    return "search:" + hashlib.sha256(json.dumps(
+        [asked, author_id, page, per_page, viewer_scope(current_user).key, role]
+    ).encode()).hexdigest()
+
+
+def _results(criteria: queries.Criteria, page: int, per_page: int, args: dict,
+             kept: pagecache.KeptFragment) -> str:
+    """The results (and "did you mean"), the same for everyone who may find the same posts:
+    kept (issue 15) under `lists` and `site`, which every write to a post or topic bumps."""
     def render() -> str:
         results = queries.search(current_user, criteria, page, per_page)
         return render_template("search/_results.html", results=results, args=args,
                                suggestion=suggest.did_you_mean(current_user, criteria, results),
                                cap=queries.CAP, term_cap=queries.TERM_CAP, per_page=per_page,
                                post_url=post_url)
-    return pagecache.kept_fragment(f"search:{key}", [pagecache.SITE, pagecache.LISTS], render)
+    return kept.or_render(render)
