@@ -7,7 +7,8 @@ from flask import Flask, abort, g, request
 from werkzeug.routing import BaseConverter, ValidationError
 
 from .config import INSTANCE, ROOT, Config, secret_key
-from . import assets, client_address, health, metrics, requestlog, roundtrip, sessioncookie
+from . import (assets, client_address, health, keptrows, metrics, requestlog, roundtrip,
+               sessioncookie)
 
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger number cannot name a row
@@ -166,6 +167,7 @@ def create_app(config: type | dict | None = None) -> Flask:
             response.call_on_close(_flush_views(app))
         return response
 
+    keptrows.init_app(app)  # (every feature imported: each kind of row is declared)
     roundtrip.init_app(app)  # last: its after_request runs first, its wrapper is outermost
     return app
 

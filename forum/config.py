@@ -149,6 +149,11 @@ class Config:
     MEMBER_CACHE_LOCAL = os.environ.get("MEMBER_CACHE_LOCAL", "0") == "1"
     MEMBER_CACHE_ENTRIES = int(os.environ.get("MEMBER_CACHE_ENTRIES", 2000))
     MEMBER_CACHE_KEY = os.environ.get("MEMBER_CACHE_KEY", "forum:member-generation")
+    # Rows many pages read (a forum by its slug) kept per worker, checked in the page's
+    # Redis round trip (forum/keptrows.py); only with Redis. 0 turns them off.
+    KEPT_ROWS_SECONDS = int(os.environ.get("KEPT_ROWS_SECONDS", 30))
+    KEPT_ROWS_ENTRIES = int(os.environ.get("KEPT_ROWS_ENTRIES", 1000))
+    KEPT_ROWS_PREFIX = os.environ.get("KEPT_ROWS_PREFIX", "forum:rows:")
     # View counts are buffered in memory and written in batches, never one write per view.
     VIEW_FLUSH_SECONDS = float(os.environ.get("VIEW_FLUSH_SECONDS", 10))
     # E-mail (forum/notify/mailer.py sends the outbox with these; see README "E-mail").

@@ -50,7 +50,6 @@ MEMBER_CACHE_SECONDS.
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -60,11 +59,10 @@ from typing import Any
 
 import redis
 from flask import Flask, current_app
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import make_transient_to_detached
 
-from .. import clock, roundtrip
+from .. import clock, roundtrip, watched
 from ..extensions import db
 from ..recent import Recent
 from ..redisconn import redis_client
@@ -72,10 +70,6 @@ from .models import User
 
 # Execution option of a write that cannot change an entry (sessions.touch_after_response).
 NEUTRAL = "member_cache_neutral"
-_WRITTEN = "forum.member_tables_written"  # on a pooled connection: bump when it comes back
-# Statements of text (not built by SQLAlchemy) that only read; any other may write.
-_READS = re.compile(r"\s*(SELECT|PRAGMA|SHOW|SET|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)\b",
-                    re.IGNORECASE)
 _COLUMNS = tuple(attribute.key for attribute in User.__mapper__.column_attrs)
 log = logging.getLogger(__name__)  # a child of the app's logger ("forum")
 # The generation where one process serves (MEMBER_CACHE_LOCAL), shared by its apps.
@@ -252,34 +246,4 @@ def for_app() -> MemberCache:
 
 
 def _watch(engine: Engine, cache: MemberCache) -> None:
-    @event.listens_for(engine, "after_cursor_execute")
-    def note_write(conn, cursor, statement, parameters, context, executemany) -> None:
-        info = conn.info
-        if _WRITTEN in info:
-            return
-        if context is not None:
-            if context.execution_options.get(NEUTRAL):
-                return
-            element = getattr(context.compiled, "statement", None)
-            if element is not None and element.is_select:
-                return
-            if element is not None and element.is_dml:
-                if getattr(getattr(element, "table", None), "name", None) in cache.tables() \
-                        and not _changed_nothing(context, cursor):
-                    info[_WRITTEN] = True
-                return
-        if not _READS.match(statement):
-            info[_WRITTEN] = True
-
-    @event.listens_for(engine, "checkin")
-    def bump_after_commit(dbapi_connection, connection_record) -> None:
-        if connection_record.info.pop(_WRITTEN, None):
-            cache.bump()
-
-
-def _changed_nothing(context, cursor) -> bool:
-    """An UPDATE or DELETE that matched no row (a topic read marks the notifications about
-    its posts read: mostly there are none). Not an INSERT, nor anything RETURNING rows:
-    SQLite counts those only as they are fetched."""
-    return ((context.isupdate or context.isdelete) and not context.compiled.effective_returning
-            and cursor.rowcount == 0)
+    watched.watch_writes(engine, "member_cache", cache.tables, cache.bump, neutral=NEUTRAL)

@@ -139,7 +139,7 @@ def top():
 
 @bp.get("/f/<slug>")
 def forum(slug: str):
-    forum = queries.forum_by_slug(slug)
+    forum = queries.kept_forum_by_slug(slug)
     if forum is None:
         abort(404)
     require(current_user, "view_forum", forum)

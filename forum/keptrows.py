@@ -1,0 +1,185 @@
+"""Rows that many pages read and few writes change, kept per worker: a GET uses the copy and
+checks it in the page's one Redis round trip (forum/roundtrip.py).
+
+A forum page's forum was one statement, about 490 us of a worker's CPU under load against
+some 1,500 for the rest of the page, and 85 us of PostgreSQL's (bench/README.md, issue 15):
+a statement costs far more than what it reads. So a *kind* of row (`Kind`: a model and the
+tables its rows are read from) is kept per app and worker, each copy by its key (a forum's
+slug), as the columns read, under the kind's *generation*: a counter in Redis that moves
+after any commit that changed rows of those tables (forum/watched.py: text SQL too).
+
+- A GET (roundtrip.may_assume) with a copy kept under the generation its worker read last
+  gets a row made from it without a statement, and owes the check: the generation rides
+  the page's round trip. If it moved, the row is read again there and kept under the new
+  generation; the same, and the request goes on (a reply elsewhere moved it); anything
+  else, and the answer is dropped and the request made again (roundtrip.Outdated), so no
+  page is ever sent from a row that changed: not a forum just closed to its readers.
+- Otherwise the row is read (a POST, no Redis, nothing kept). A GET keeps what it read
+  under the generation its worker read *before* the statement (an older one only makes the
+  next check read it again), and one that knows none asks for it in its round trip.
+- A copy serves for at most KEPT_ROWS_SECONDS (a write that no engine of this app made, as
+  by hand in psql, is seen within that), and each app keeps at most KEPT_ROWS_ENTRIES of a
+  kind (least recently kept dropped first).
+
+Coarse on purpose, as the member cache: any reply moves the forums' generation (their
+counts), and each worker reads each forum again once. Reading is most of the traffic.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import redis
+from flask import Flask, current_app
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import make_transient_to_detached
+
+from . import roundtrip, watched
+from .extensions import db
+from .recent import Recent
+from .redisconn import redis_client
+
+M = TypeVar("M")
+_KINDS: list[Kind] = []
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    generation: int
+    until: float  # time.monotonic()
+    columns: dict[str, Any]
+
+
+class _State:
+    """A kind's copies and generation in one app."""
+
+    def __init__(self, app: Flask, kind: Kind) -> None:
+        self.redis = redis_client(app)
+        self.key = f"{app.config['KEPT_ROWS_PREFIX']}{kind.name}:generation"
+        self.seconds = app.config["KEPT_ROWS_SECONDS"]
+        self.entries: Recent[Any, Entry] = Recent(app.config["KEPT_ROWS_ENTRIES"])
+        self.known: int | None = None  # the generation this worker read last
+
+    def learn(self) -> int | None:
+        """The generation, read (once a worker: a round trip of its own); a new Redis (or
+        flushed) starts it at 0 (INCRBY 0 makes the key)."""
+        try:
+            self.known = int(self.redis.incrby(self.key, 0))
+        except (redis.RedisError, ValueError):
+            return None
+        return self.known
+
+    def bump(self) -> None:
+        if self.redis is None:
+            return
+        try:
+            self.known = self.redis.incr(self.key)
+        except redis.RedisError:
+            current_app.logger.warning("Could not move the kept rows' generation on.")
+            self.entries.clear()
+
+
+class Kind(Generic[M]):
+    """Rows of `model` found by one column (`by`), read from `tables`."""
+
+    def __init__(self, name: str, model: type[M], by, tables: frozenset[str]) -> None:
+        self.name, self.model, self.tables = name, model, tables
+        mapper = model.__mapper__
+        self._keys = tuple(attribute.key for attribute in mapper.column_attrs)
+        self._primary_key = tuple(mapper.get_property_by_column(column).key
+                                  for column in mapper.primary_key)
+        self._statement = select(*(attribute.columns[0].label(attribute.key)
+                                   for attribute in mapper.column_attrs)) \
+            .where(by == bindparam("kept_row_key"))
+        _KINDS.append(self)
+
+    def _state(self) -> _State | None:
+        states = current_app.extensions.get("forum.kept_rows")
+        return None if states is None else states.get(self.name)
+
+    def get(self, key) -> M | None:
+        """The row whose `by` is `key`, or None."""
+        state = self._state()
+        if state is None or state.redis is None or state.seconds <= 0 \
+                or not roundtrip.may_assume():
+            return self._made(self._read(key))
+        entry = state.entries.get(key)
+        if entry is not None and entry.generation == state.known \
+                and entry.until > time.monotonic():
+            roundtrip.owe(_Check(self, state, key, entry))
+            return self._made(entry.columns)
+        known = state.known if state.known is not None else state.learn()
+        columns = self._read(key)
+        self._keep(state, key, known, columns)
+        return self._made(columns)
+
+    def _read(self, key) -> dict[str, Any] | None:
+        row = db.session.execute(self._statement, {"kept_row_key": key}).first()
+        return None if row is None else dict(zip(self._keys, row))
+
+    def _keep(self, state: _State, key, generation: int | None,
+              columns: dict[str, Any] | None) -> None:
+        if generation is None or columns is None:
+            state.entries.drop(key)
+            return
+        state.entries.put(key, Entry(generation, time.monotonic() + state.seconds, columns))
+
+    def _made(self, columns: dict[str, Any] | None) -> M | None:
+        """A row of the request's database session, made without a statement (as the ORM
+        would have loaded it: relationships load when asked). A newer copy of it already
+        in the session is left as it is."""
+        if columns is None:
+            return None
+        mapper = self.model.__mapper__
+        identity = mapper.identity_key_from_primary_key(
+            tuple(columns[key] for key in self._primary_key))
+        if (present := db.session.identity_map.get(identity)) is not None:
+            return present
+        row = mapper.class_manager.new_instance()
+        row.__dict__.update(columns)
+        make_transient_to_detached(row)
+        db.session.add(row)
+        return row
+
+
+class _Check:
+    """What a GET owes for the kept row it used (roundtrip.Check)."""
+
+    def __init__(self, kind: Kind, state: _State, key, entry: Entry) -> None:
+        self.kind, self.state, self.key, self.entry = kind, state, key, entry
+
+    def queue(self, pipe) -> None:
+        pipe.get(self.state.key)
+
+    def answered(self, answers: list) -> None:
+        try:  # (none: a new or flushed Redis, as if it moved)
+            generation = None if answers[0] is None else int(answers[0])
+        except ValueError:
+            generation = None
+        self.state.known = generation
+        self._found(generation)
+
+    def unanswered(self) -> None:
+        self._found(None)
+
+    def _found(self, generation: int | None) -> None:
+        if generation is not None and generation == self.entry.generation:
+            return
+        columns = self.kind._read(self.key)  # read after the generation: kept under it
+        self.kind._keep(self.state, self.key, generation, columns)
+        if columns != self.entry.columns:
+            raise roundtrip.Outdated
+
+
+def init_app(app: Flask) -> None:
+    """Each kind's copies for this app, and its generation moved by writes to its tables."""
+    app.config.setdefault("KEPT_ROWS_PREFIX", "forum:rows:")
+    app.config.setdefault("KEPT_ROWS_SECONDS", 30)
+    app.config.setdefault("KEPT_ROWS_ENTRIES", 1000)
+    states = app.extensions.setdefault("forum.kept_rows", {})
+    with app.app_context():
+        for kind in _KINDS:
+            state = states[kind.name] = _State(app, kind)
+            watched.watch_writes(db.engine, f"kept_rows:{kind.name}",
+                                 lambda kind=kind: kind.tables, state.bump)

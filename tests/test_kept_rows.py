@@ -1,0 +1,144 @@
+"""Kept rows (forum/keptrows.py): a forum page's forum is kept per worker and checked in the
+page's one Redis round trip; any change to it made on another server is seen on the next
+page, a forum closed to its readers is closed at once, and a request never sees a row
+it was not checked against."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import redis
+from sqlalchemy import event, update
+
+from forum.accounts.models import User
+from forum.board import services as board
+from forum.board.models import Forum, Topic
+from forum.extensions import db
+from tests.conftest import record_round_trips
+
+REDIS = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def servers(other_app):
+    """Two app servers sharing one Redis under keys of this test's own, page cache off."""
+    prefix = f"forum-test-{uuid.uuid4().hex}:"
+    client = redis.Redis.from_url(REDIS)
+    yield [other_app(REDIS_URL=REDIS, MEMBER_CACHE_LOCAL=False, PAGE_CACHE_SECONDS=0,
+                     MEMBER_CACHE_KEY=f"{prefix}member-generation",
+                     PAGE_CACHE_PREFIX=f"{prefix}pages:", KEPT_ROWS_PREFIX=f"{prefix}rows:",
+                     VIEW_COUNT_KEY=f"{prefix}views") for _ in range(2)]
+    for key in client.scan_iter(f"{prefix}*", count=500):
+        client.delete(key)
+    client.close()
+
+
+def _forum_reads(server, browser, url: str) -> tuple[int, str]:
+    """Load `url`: how many statements read the forums table, and the page."""
+    with server.app_context():
+        engine = db.engine
+    reads: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        if "FROM forums" in statement and "forums.slug =" in statement:
+            reads.append(statement)
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = browser.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert page.status_code in (200, 404), page.status_code
+    return len(reads), page.text if page.status_code == 200 else "404"
+
+
+@pytest.mark.parametrize("who", ["visitor", "member"])
+def test_a_forum_page_reads_its_forum_once_then_checks_it_in_its_round_trip(
+        servers, make, login, monkeypatch, who):
+    _, second = servers
+    forum = make.forum(slug="rotas", title="Rotas")
+    browser = second.test_client()
+    if who == "member":
+        login(make.user(), client=browser)
+    url = f"/f/{forum.slug}"
+    assert _forum_reads(second, browser, url)[0] == 1  # read, and kept
+    trips = record_round_trips(monkeypatch)
+    reads, page = _forum_reads(second, browser, url)
+    assert reads == 0 and "<h1>Rotas</h1>" in page
+    looked_up = [trip for trip in trips if "MGET" in trip]
+    assert len(looked_up) == 1 and looked_up[0].count("GET") == (2 if who == "member" else 1), \
+        trips  # the forums' generation (and the member's) ride the look-up
+
+
+def test_a_change_on_another_server_is_on_the_next_page(servers, make, login):
+    first, second = servers
+    forum = make.forum(slug="rotas", title="Rotas")
+    browser = login(make.user(), client=second.test_client())
+    url = f"/f/{forum.slug}"
+    _forum_reads(second, browser, url)
+    with first.app_context():
+        db.session.execute(update(Forum).where(Forum.id == forum.id)
+                           .values(title="Rotas and shifts", description="Who works when."))
+        db.session.commit()
+    reads, page = _forum_reads(second, browser, url)
+    assert "<h1>Rotas and shifts</h1>" in page and "Who works when." in page
+    assert reads == 2  # read again in the check; changed: read by the page made again
+    with first.app_context():  # a new topic: the forum's counts
+        author = db.session.get(User, make.user().id)
+        board.create_topic(author, db.session.get(Forum, forum.id), "Night shifts", "How?")
+        db.session.commit()
+    assert "1 topic, 1 post" in _forum_reads(second, browser, url)[1]
+
+
+def test_a_forum_closed_to_its_readers_is_closed_on_the_next_page(servers, make, login):
+    first, second = servers
+    forum = make.forum(slug="rotas", title="Rotas")
+    browser = login(make.user(), client=second.test_client())
+    url = f"/f/{forum.slug}"
+    assert "<h1>Rotas</h1>" in _forum_reads(second, browser, url)[1]
+    with first.app_context():
+        db.session.execute(update(Forum).where(Forum.id == forum.id)
+                           .values(read_restricted=True))
+        db.session.commit()
+    assert _forum_reads(second, browser, url)[1] == "404"
+
+
+def test_a_write_elsewhere_costs_one_read_and_no_second_try(servers, make, login,
+                                                              monkeypatch):
+    first, second = servers
+    forum, other = make.forum(slug="rotas"), make.forum(slug="budgets")
+    browser = login(make.user(), client=second.test_client())
+    url = f"/f/{forum.slug}"
+    _forum_reads(second, browser, url)
+    with first.app_context():
+        db.session.execute(update(Forum).where(Forum.id == other.id).values(title="Money"))
+        db.session.commit()
+    trips = record_round_trips(monkeypatch)
+    assert _forum_reads(second, browser, url)[0] == 1  # read in the check: the same
+    assert len([trip for trip in trips if "MGET" in trip]) == 1, trips  # not made again
+    assert _forum_reads(second, browser, url)[0] == 0  # kept under the new generation
+
+
+def test_without_redis_answering_the_forum_is_read(servers, make, login, monkeypatch):
+    _, second = servers
+    forum = make.forum(slug="rotas", title="Rotas")
+    browser = login(make.user(), client=second.test_client())
+    url = f"/f/{forum.slug}"
+    _forum_reads(second, browser, url)
+
+    def away(self, *args, **kwargs):
+        raise redis.ConnectionError("away")
+    monkeypatch.setattr(redis.client.Pipeline, "execute", away)
+    reads, page = _forum_reads(second, browser, url)
+    assert reads == 1 and "<h1>Rotas</h1>" in page
+
+
+def test_a_topic_in_the_forum_reads_it_as_before(servers, make, login):
+    """The kept forum is the page's own: other pages still load theirs (a topic's)."""
+    _, second = servers
+    topic = make.topic()
+    browser = login(make.user(), client=second.test_client())
+    with second.app_context():
+        forum = db.session.get(Topic, topic.id).forum
+        slug = forum.slug
+    _forum_reads(second, browser, f"/f/{slug}")
+    assert browser.get(f"/t/{topic.id}-{topic.slug}").status_code == 200
