@@ -98,12 +98,17 @@ class Kind(Generic[M]):
         states = current_app.extensions.get("forum.kept_rows")
         return None if states is None else states.get(self.name)
 
+    def usable(self) -> bool:
+        """Whether this request may use kept rows (a GET, with Redis, kept rows on)."""
+        state = self._state()
+        return state is not None and state.redis is not None and state.seconds > 0 \
+            and roundtrip.may_assume()
+
     def get(self, key) -> M | None:
         """The row whose `by` is `key`, or None."""
-        state = self._state()
-        if state is None or state.redis is None or state.seconds <= 0 \
-                or not roundtrip.may_assume():
+        if not self.usable():
             return self._made(self._read(key))
+        state = self._state()
         entry = state.entries.get(key)
         if entry is not None and entry.generation == state.known \
                 and entry.until > time.monotonic():

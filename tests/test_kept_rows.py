@@ -13,6 +13,7 @@ from sqlalchemy import event, update
 from forum.accounts.models import User
 from forum.board import services as board
 from forum.board.models import Forum, Topic
+from forum.conversations import services as conversations
 from forum.extensions import db
 from tests.conftest import record_round_trips
 
@@ -142,3 +143,59 @@ def test_a_topic_in_the_forum_reads_it_as_before(servers, make, login):
         slug = forum.slug
     _forum_reads(second, browser, f"/f/{slug}")
     assert browser.get(f"/t/{topic.id}-{topic.slug}").status_code == 200
+
+
+# A profile's member (accounts.queries.MEMBERS_BY_NAME): kept, and the Block button asks
+# nothing of a viewer who blocks no one (conversations' "blocks_anyone" session fact).
+
+def _statements(server, browser, url: str) -> tuple[list[str], str]:
+    """Load `url`: the statements it ran, and the page."""
+    with server.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        seen.append(statement)
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = browser.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert page.status_code == 200, page.status_code
+    return seen, page.text
+
+
+def _block_button(page: str) -> str:
+    form = page.split('class="post-actions member-actions"')[1].split("</ul>")[0]
+    return form.split('class="link-button">')[-1].split("<")[0]
+
+
+def test_a_profile_asks_nothing_of_a_kept_member_and_a_viewer_who_blocks_no_one(
+        servers, make, login):
+    _, second = servers
+    ann = make.user("Ann Archivist")
+    browser = login(make.user(), client=second.test_client())
+    url = "/u/Ann Archivist"
+    browser.get(url)  # reads and keeps (and the fragments)
+    statements, page = _statements(second, browser, url)
+    assert statements == [] and "Ann Archivist" in page and _block_button(page) == "Block"
+    assert 'Archivist/block"' in page and ann.id
+
+
+def test_a_profile_follows_changes_made_on_another_server(servers, make, login):
+    first, second = servers
+    ann = make.user("Ann Archivist")
+    viewer = make.user()
+    browser = login(viewer, client=second.test_client())
+    url = "/u/Ann Archivist"
+    browser.get(url)
+    browser.get(url)
+    with first.app_context():  # her bio, changed elsewhere
+        db.session.execute(update(User).where(User.id == ann.id)
+                           .values(bio_html="<p>Keeper of the records.</p>"))
+        db.session.commit()
+    assert "Keeper of the records." in browser.get(url).text
+    with first.app_context():  # the viewer blocks her, elsewhere
+        conversations.block(db.session.get(User, viewer.id), db.session.get(User, ann.id))
+        db.session.commit()
+    assert _block_button(browser.get(url).text) == "Unblock"

@@ -24,6 +24,13 @@ def unread_count_query(user_id: int):
             .scalar_subquery())
 
 
+@session_fact("blocks_anyone")
+def _blocks_anyone(user_id):
+    """Loaded with the logged-in member: whether they block anyone at all. Most block no one,
+    so a profile's Block button needs no statement (is_blocked)."""
+    return exists().where(Block.blocker_id == user_id)
+
+
 @session_fact("unread_conversations")
 def _unread_with_the_member(user_id: int):
     """Counted with the logged-in member's own row: no query of its own on any page."""

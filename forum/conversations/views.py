@@ -222,10 +222,13 @@ def unread_conversations() -> int:
 @bp.app_template_global()
 def is_blocked(member) -> bool:
     """Does the viewer block this member? Loaded with the member on their profile (a
-    profile fact), else asked."""
+    profile fact), or no one if the viewer blocks no one (a session fact), else asked."""
     if not current_user.is_authenticated:
         return False
     loaded = account_queries.profile_facts(member, current_user.id)
     if "viewer_blocks" in loaded:
         return bool(loaded["viewer_blocks"])
+    facts = account_services.session_facts()
+    if "blocks_anyone" in facts and not facts["blocks_anyone"]:
+        return False
     return queries.is_blocked(current_user, member)
