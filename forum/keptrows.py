@@ -3,8 +3,8 @@ checks it in the page's one Redis round trip (forum/roundtrip.py).
 
 A forum page's forum was one statement, about 490 us of a worker's CPU under load against
 some 1,500 for the rest of the page, and 85 us of PostgreSQL's (bench/README.md, issue 15):
-a statement costs far more than what it reads. So a *kind* of row (`Kind`: a model and the
-tables its rows are read from) is kept per app and worker, each copy by its key (a forum's
+a statement costs far more than what it reads. So a *kind* of row (`Kind`: a model, and the
+tables its statement reads) is kept per app and worker, each copy by its key (a forum's
 slug), as the columns read, under the kind's *generation*: a counter in Redis that moves
 after any commit that changed rows of those tables (forum/watched.py: text SQL too).
 
@@ -32,8 +32,9 @@ from typing import Any, Generic, TypeVar
 
 import redis
 from flask import Flask, current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.sql.util import find_tables
 
 from . import roundtrip, watched
 from .extensions import db
@@ -48,7 +49,7 @@ _KINDS: list[Kind] = []
 class Entry:
     generation: int
     until: float  # time.monotonic()
-    columns: dict[str, Any]
+    columns: Any
 
 
 class _State:
@@ -80,19 +81,63 @@ class _State:
             self.entries.clear()
 
 
-class Kind(Generic[M]):
-    """Rows of `model` found by one column (`by`), read from `tables`."""
+def columns_of(model) -> tuple[tuple[str, Any], ...]:
+    """(attribute, column) of every column a model maps."""
+    return tuple((attribute.key, attribute.columns[0])
+                 for attribute in model.__mapper__.column_attrs)
 
-    def __init__(self, name: str, model: type[M], by, tables: frozenset[str]) -> None:
-        self.name, self.model, self.tables = name, model, tables
-        mapper = model.__mapper__
-        self._keys = tuple(attribute.key for attribute in mapper.column_attrs)
-        self._primary_key = tuple(mapper.get_property_by_column(column).key
-                                  for column in mapper.primary_key)
-        self._statement = select(*(attribute.columns[0].label(attribute.key)
-                                   for attribute in mapper.column_attrs)) \
-            .where(by == bindparam("kept_row_key"))
+
+def made(model: type[M], columns: dict[str, Any]) -> M:
+    """A row of the request's database session made from its columns without a statement
+    (as the ORM would have loaded it: relationships load when asked; a many-to-one whose
+    row is in the session already asks nothing). A copy of it already in the session is
+    left as it is."""
+    mapper = model.__mapper__
+    identity = mapper.identity_key_from_primary_key(tuple(
+        columns[mapper.get_property_by_column(column).key] for column in mapper.primary_key))
+    if (present := db.session.identity_map.get(identity)) is not None:
+        return present
+    row = mapper.class_manager.new_instance()
+    row.__dict__.update(columns)
+    make_transient_to_detached(row)
+    db.session.add(row)
+    return row
+
+
+class Kind(Generic[M]):
+    """Rows of `model` found by one column (`by`). Its tables are those its statement reads
+    (a kind that reads more than its model's row says so in `statement` and `made`)."""
+
+    def __init__(self, name: str, model: type[M], by) -> None:
+        self.name, self.model, self.by = name, model, by
+        self._statement = None
+        self._tables: tuple[Any, frozenset[str]] | None = None
         _KINDS.append(self)
+
+    def statement(self):
+        """The statement reading a row by `kept_row_key`, built once (and its tables)."""
+        if self._statement is None:
+            self._statement = select(*(column.label(key)
+                                       for key, column in columns_of(self.model))) \
+                .where(self.by == bindparam("kept_row_key"))
+        return self._statement
+
+    def tables(self) -> frozenset[str]:
+        """The tables the statement reads (found once for each statement built)."""
+        statement = self.statement()
+        if self._tables is None or self._tables[0] is not statement:
+            self._tables = (statement, frozenset(
+                table.name for table in find_tables(statement, include_aliases=True,
+                                                    include_joins=True, include_selects=True)
+                if isinstance(table, Table)))
+        return self._tables[1]
+
+    def columns(self, row) -> Any:
+        """What is kept of a row of the statement (compared when checked)."""
+        return dict(row._mapping)
+
+    def made(self, kept) -> M:
+        return made(self.model, kept)
 
     def _state(self) -> _State | None:
         states = current_app.extensions.get("forum.kept_rows")
@@ -119,33 +164,18 @@ class Kind(Generic[M]):
         self._keep(state, key, known, columns)
         return self._made(columns)
 
-    def _read(self, key) -> dict[str, Any] | None:
-        row = db.session.execute(self._statement, {"kept_row_key": key}).first()
-        return None if row is None else dict(zip(self._keys, row))
+    def _read(self, key) -> Any:
+        row = db.session.execute(self.statement(), {"kept_row_key": key}).first()
+        return None if row is None else self.columns(row)
 
-    def _keep(self, state: _State, key, generation: int | None,
-              columns: dict[str, Any] | None) -> None:
+    def _keep(self, state: _State, key, generation: int | None, columns) -> None:
         if generation is None or columns is None:
             state.entries.drop(key)
             return
         state.entries.put(key, Entry(generation, time.monotonic() + state.seconds, columns))
 
-    def _made(self, columns: dict[str, Any] | None) -> M | None:
-        """A row of the request's database session, made without a statement (as the ORM
-        would have loaded it: relationships load when asked). A newer copy of it already
-        in the session is left as it is."""
-        if columns is None:
-            return None
-        mapper = self.model.__mapper__
-        identity = mapper.identity_key_from_primary_key(
-            tuple(columns[key] for key in self._primary_key))
-        if (present := db.session.identity_map.get(identity)) is not None:
-            return present
-        row = mapper.class_manager.new_instance()
-        row.__dict__.update(columns)
-        make_transient_to_detached(row)
-        db.session.add(row)
-        return row
+    def _made(self, kept) -> M | None:
+        return None if kept is None else self.made(kept)
 
 
 class _Check:
@@ -186,5 +216,5 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         for kind in _KINDS:
             state = states[kind.name] = _State(app, kind)
-            watched.watch_writes(db.engine, f"kept_rows:{kind.name}",
-                                 lambda kind=kind: kind.tables, state.bump)
+            watched.watch_writes(db.engine, f"kept_rows:{kind.name}", kind.tables,
+                                 state.bump)

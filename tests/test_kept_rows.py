@@ -15,6 +15,7 @@ from forum.board import services as board
 from forum.board.models import Forum, Topic
 from forum.conversations import services as conversations
 from forum.extensions import db
+from forum.notify import services as notify
 from tests.conftest import record_round_trips
 
 REDIS = "redis://127.0.0.1:6379/13"
@@ -199,3 +200,59 @@ def test_a_profile_follows_changes_made_on_another_server(servers, make, login):
         conversations.block(db.session.get(User, viewer.id), db.session.get(User, ann.id))
         db.session.commit()
     assert _block_button(browser.get(url).text) == "Unblock"
+
+
+# A topic page's topic, forum and facts about it (board.queries.TOPICS), and a member's
+# facts about it (following? read to where?: board.queries.VIEWER_TOPIC_FACTS).
+
+@pytest.mark.parametrize("who", ["visitor", "member"])
+def test_a_topic_page_read_again_asks_nothing(servers, make, login, who):
+    _, second = servers
+    topic = make.topic(replies=2)
+    browser = second.test_client()
+    if who == "member":
+        login(make.user(), client=browser)
+    url = f"/t/{topic.id}-{topic.slug}"
+    browser.get(url)  # reads and keeps
+    browser.get(url)
+    statements, page = _statements(second, browser, url)
+    assert topic.title in page and "Reply number 2." in page
+    assert statements == [], statements
+
+
+def test_a_topic_changed_or_closed_elsewhere_is_so_on_the_next_page(servers, make, login):
+    first, second = servers
+    topic = make.topic()
+    browser = login(make.user(), client=second.test_client())
+    url = f"/t/{topic.id}-{topic.slug}"
+    browser.get(url)
+    browser.get(url)
+    with first.app_context():
+        db.session.execute(update(Topic).where(Topic.id == topic.id).values(locked=True))
+        db.session.commit()
+    assert "This topic is locked, so no new replies can be added." in browser.get(url).text
+    with first.app_context():  # its forum closed to its readers
+        db.session.execute(update(Forum).where(Forum.id == topic.forum_id)
+                           .values(read_restricted=True))
+        db.session.commit()
+    assert browser.get(url).status_code == 404
+
+
+def test_following_or_reading_a_topic_elsewhere_shows_on_the_next_page(servers, make, login):
+    first, second = servers
+    topic = make.topic()
+    member = make.user()
+    browser = login(member, client=second.test_client())
+    url = f"/t/{topic.id}-{topic.slug}"
+    browser.get(url)
+    before = browser.get(url).text
+    with first.app_context():
+        notify.subscribe_topic(db.session.get(User, member.id), db.session.get(Topic, topic.id))
+        db.session.commit()
+    after = browser.get(url).text
+    assert "/unfollow" in after and "/unfollow" not in before
+    with first.app_context():  # read to its last post in another tab: nothing new to mark
+        board.post_reply(db.session.get(User, make.user().id), db.session.get(Topic, topic.id),
+                         "A new reply.")
+        db.session.commit()
+    assert "A new reply." in browser.get(url).text

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, bindparam, exists, func, select
+from sqlalchemy import DateTime, Integer, String, bindparam, exists, func, inspect, select
 from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock, keptrows
 from ..accounts.models import User
@@ -93,7 +94,7 @@ def forum_by_slug(slug: str) -> Forum | None:
 
 # A forum by its slug, kept per worker and checked in the page's round trip (a forum page's
 # one statement was a third of its cost for a member; forum/keptrows.py).
-FORUMS = keptrows.Kind("forums", Forum, Forum.slug, frozenset({"forums"}))
+FORUMS = keptrows.Kind("forums", Forum, Forum.slug)
 
 
 def kept_forum_by_slug(slug: str) -> Forum | None:
@@ -192,6 +193,14 @@ def global_pins(forum: Forum, scope=None) -> list[Topic]:
 TOPIC_FACTS = Facts()
 topic_fact = TOPIC_FACTS.register
 TOPIC_VIEWER = bindparam("viewer_id", type_=Integer)
+# The facts about the viewer (those that use TOPIC_VIEWER), registered with this instead: a
+# kept topic (TOPICS) keeps the others, and a member's are read in a statement of their own.
+VIEWER_FACTS: set[str] = set()
+
+
+def topic_viewer_fact(name: str):
+    VIEWER_FACTS.add(name)
+    return topic_fact(name)
 
 
 # What the topic page's body shows of the topic's last and accepted posts (who wrote the
@@ -218,7 +227,16 @@ def topic(topic_id: int, viewer_id: int | None = None, summary: bool = True) -> 
     """A topic with its forum, last and accepted posts (what its page shows of
     them and their authors: other columns load when first read), and its facts (those
     about a viewer for `viewer_id`). `summary=False` leaves the last and accepted posts
-    for load_summary: joining them was a third of the topic page's statement's time."""
+    for load_summary: joining them was a third of the topic page's statement's time.
+    A page checked in its round trip gets the kept topic and forum (TOPICS) without their
+    summary (summary_loaded), and a member's facts about them in a statement of its own."""
+    if TOPICS.usable():
+        found = TOPICS.get(topic_id)
+        if found is not None and viewer_id is not None:
+            found.loaded_facts = {**found.loaded_facts,
+                                  **VIEWER_TOPIC_FACTS.get((topic_id, viewer_id)),
+                                  "viewer_id": viewer_id}
+        return found
     names, statement = _topic_statement(summary)
     row = db.session.execute(statement, {"topic_id": topic_id,
                                          "viewer_id": viewer_id or 0}).first()
@@ -233,6 +251,84 @@ def topic(topic_id: int, viewer_id: int | None = None, summary: bool = True) -> 
 def _summary_statement():
     return select(Topic).where(Topic.id == bindparam("topic_id", type_=Integer)) \
         .options(*_summary_options())
+
+
+def summary_loaded(topic: Topic) -> bool:
+    """Whether the topic came with its last and accepted posts (topic(..., summary=True))."""
+    return "last_post" not in inspect(topic).unloaded
+
+
+class _TopicRows(keptrows.Kind):
+    """A topic by id with its forum and the facts about it (not those about its viewer):
+    kept as the columns of both and the facts, made into a Topic and its Forum."""
+
+    def __init__(self) -> None:
+        super().__init__("topics", Topic, Topic.id)
+        self._topic = keptrows.columns_of(Topic)
+        self._forum = keptrows.columns_of(Forum)
+        self._names: tuple[str, ...] = ()
+
+    def statement(self):
+        names = tuple(name for name in TOPIC_FACTS if name not in VIEWER_FACTS)
+        if self._statement is None or names != self._names:  # (facts register at import)
+            self._names = names
+            self._statement = (
+                select(*(column.label(f"t_{key}") for key, column in self._topic),
+                       *(column.label(f"f_{key}") for key, column in self._forum),
+                       *(TOPIC_FACTS[name](Topic.id).label(name) for name in names))
+                .join(Forum, Forum.id == Topic.forum_id)
+                .where(Topic.id == bindparam("kept_row_key", type_=Integer)))
+        return self._statement
+
+    def columns(self, row):
+        values = tuple(row)
+        topic, forum = len(self._topic), len(self._forum)
+        return ({key: value for (key, _), value in zip(self._topic, values)},
+                {key: value for (key, _), value in zip(self._forum, values[topic:])},
+                dict(zip(self._names, values[topic + forum:])))
+
+    def made(self, kept) -> Topic:
+        topic_columns, forum_columns, facts = kept
+        forum = keptrows.made(Forum, forum_columns)
+        found = keptrows.made(Topic, topic_columns)
+        if "forum" not in found.__dict__:  # as a joined load would have it
+            set_committed_value(found, "forum", forum)
+        found.loaded_facts = dict(facts, viewer_id=None)
+        return found
+
+
+TOPICS = _TopicRows()
+
+
+class _ViewerTopicFacts(keptrows.Kind):
+    """The facts about a viewer of a topic (VIEWER_FACTS: following it? read to where?), by
+    (topic id, viewer id): kept as they are, a dict, so a member's topic page that moved
+    neither asks nothing (their statement cost a member's page as much as the topic's)."""
+
+    def __init__(self) -> None:
+        super().__init__("topic-viewer-facts", Topic, Topic.id)
+        self._names: tuple[str, ...] = ()
+
+    def statement(self):
+        names = tuple(name for name in TOPIC_FACTS if name in VIEWER_FACTS)
+        if self._statement is None or names != self._names:  # (facts register at import)
+            self._names = names
+            topic_id = bindparam("topic_id", type_=Integer)
+            self._statement = select(*(TOPIC_FACTS[name](topic_id).label(name)
+                                       for name in names))
+        return self._statement
+
+    def _read(self, key) -> dict[str, Any]:
+        topic_id, viewer_id = key
+        row = db.session.execute(self.statement(), {"topic_id": topic_id,
+                                                    "viewer_id": viewer_id}).first()
+        return dict(zip(self._names, row))
+
+    def made(self, kept) -> dict[str, Any]:
+        return kept
+
+
+VIEWER_TOPIC_FACTS = _ViewerTopicFacts()
 
 
 def load_summary(topic: Topic) -> None:

@@ -182,6 +182,7 @@ def topic(topic_id: int, slug: str | None = None):
     window = pagecache.fragment_window()
     lean = topicbody.likely_kept(topic_id, page, by_helpful, window)
     topic = visible_topic(topic_id, summary=not lean)
+    lean = lean or not queries.summary_loaded(topic)  # (a kept topic comes without it)
     per_page = current_app.config["POSTS_PER_PAGE"]
     pages = topic.page_count(per_page)
     if slug != topic.slug or page > pages:

@@ -96,12 +96,12 @@ def _read_position(user_id, topic_id):
 
 # Loaded with the topic for its viewer (board.queries.TOPIC_FACTS): the topic page of a
 # member costs no statement of its own for them.
-@board_queries.topic_fact("viewer_follows")
+@board_queries.topic_viewer_fact("viewer_follows")
 def _viewer_follows(topic_id):
     return _following(board_queries.TOPIC_VIEWER, topic_id)
 
 
-@board_queries.topic_fact("viewer_read_position")
+@board_queries.topic_viewer_fact("viewer_read_position")
 def _viewer_read_position(topic_id):
     return _read_position(board_queries.TOPIC_VIEWER, topic_id)
 
