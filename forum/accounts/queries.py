@@ -30,7 +30,7 @@ def _profile_statement() -> tuple[tuple[str, ...], Any]:
 
 # A profile's member by the key of their name, kept per worker and checked in the page's
 # round trip (forum/keptrows.py): the profile's one statement was a third of its cost.
-MEMBERS_BY_NAME = keptrows.Kind("members-by-name", User, User.name_key, frozenset({"users"}))
+MEMBERS_BY_NAME = keptrows.Kind("members-by-name", User, User.name_key)
 
 
 def profile_member(name: str, viewer_id: int | None = None) -> User | None:
