@@ -13,7 +13,11 @@ logged to bench/results/mixed-writes.jsonl. Afterwards the checker (bench/checks
 each one up in the database and recounts every counter; the run fails on any 5xx, any lost
 acknowledged write or any counter that differs from its recount.
 
-Without --base-url the script serves bench.app:app itself with gunicorn (README settings).
+Without --base-url the script serves bench.app:app itself with gunicorn (README settings),
+with a private redis-server as production has one (run.py's), so the members' pages are
+served as there: the member kept between requests and checked in the page's round trip,
+kept rows, fragments and view counts in Redis (--no-redis: without). It reports how many
+requests were made again because a kept row or member had changed (`made_again`).
 """
 from __future__ import annotations
 
@@ -296,6 +300,10 @@ def summarise(tally: Tally, elapsed: float, checked: dict) -> dict:
             "server_errors": tally.server_errors[:20]}
 
 
+# a request log line of a dropped answer (forum/roundtrip.py: a 307 to itself, never sent)
+MADE_AGAIN = re.compile(r" (GET|HEAD) \S+ 307 ")
+
+
 def serve(database_url: str, extra_env: dict | None = None, log: str = "gunicorn-mixed.log"):
     """gunicorn serving bench.app:app (rate limits raised) with the README's settings."""
     from bench.run import Server
@@ -315,13 +323,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--members", type=int, default=64)
     parser.add_argument("--base-url", help="a forum already serving (default: start one)")
+    parser.add_argument("--no-redis", action="store_true",
+                        help="serve without Redis (each worker's memory caches)")
     parser.add_argument("--database-url",
                         default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args(argv)
     from forum.config import normalise_database_url
     database_url = normalise_database_url(args.database_url)
     targets = Targets.load(database_url, args.members)
-    server = None if args.base_url else serve(database_url)
+    redis_server = server = None
+    if not args.base_url:
+        from bench.run import Redis
+        if not args.no_redis:
+            redis_server = Redis()
+            redis_server.start()
+        server = serve(database_url, {"REDIS_URL": f"redis://127.0.0.1:{redis_server.port}/0"}
+                       if redis_server else None)
     base_url = args.base_url or server.url
     tally = Tally()
     try:
@@ -329,11 +346,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server:
             server.stop()
+        if redis_server:
+            redis_server.stop()
     RESULTS.mkdir(exist_ok=True)
     with (RESULTS / "mixed-writes.jsonl").open("w") as log:
         for write in tally.writes:
             log.write(json.dumps(write) + "\n")
     result = summarise(tally, elapsed, check(database_url, tally.writes))
+    if server:  # answers dropped and made again (forum/roundtrip.py), as the log has them
+        with server.log_path.open(errors="replace") as log:
+            result["made_again"] = sum(1 for line in log if MADE_AGAIN.search(line))
     (RESULTS / "mixed.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k != "server_errors"}, indent=2))
     ok = not result["5xx"] and not result["lost_writes"] and not result["counter_mismatches"]
