@@ -15,6 +15,7 @@ from forum.board.models import Forum, Post, Topic
 from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.polls import services as polls
+from forum.search.forms import SearchForm
 from tests.conftest import record_round_trips
 from tests.factories import PASSWORD
 
@@ -311,9 +312,17 @@ def test_a_members_search_looks_up_its_forums_form_and_results_in_one_call(
     for url in ("/search?q=rota", "/search?q=rota&author=Rota+Writer"):
         assert f"/t/{topic.id}-" in client.get(url).text  # renders and keeps
         trips = record_round_trips(monkeypatch)
-        assert f"/t/{topic.id}-" in client.get(url).text
+        built = []
+        real_init = SearchForm.__init__
+        monkeypatch.setattr(SearchForm, "__init__", lambda self, *a, **k: (
+            built.append(1), real_init(self, *a, **k))[1])
+        page = client.get(url).text
+        assert f"/t/{topic.id}-" in page and 'value="rota"' in page
+        assert "<title>Search results for “rota”" in page
         looked_up = [trip for trip in trips if "MGET" in trip]
         assert looked_up == [["GET", "MGET"]] + ([["MGET"]] if "author" in url else []), trips
+        # kept results were made by the same, valid, search: no form to build or check
+        assert len(built) == (1 if "author" in url else 0)
         monkeypatch.undo()
     with first.app_context():  # a write on this server: drops what lists topics
         later = board.create_topic(db.session.get(User, author.id),

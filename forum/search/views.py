@@ -53,6 +53,12 @@ def search():
         "forums": (f"search-forums:{scope.key}", [pagecache.SITE]),
         "form": (f"search-form:{scope.key}:{asked}", [pagecache.SITE]),
         **({"results": (results_key, RESULTS_SCOPES)} if results_key else {})})
+    found = kept.get("results")
+    if found is not None and found.html is not None and kept["form"].html is not None:
+        # Kept results were made by the same search, whose form was valid: so is this one,
+        # and the page needs no form at all (building and checking it was a tenth of it).
+        return _results_page((request.args.get("q") or "").strip(), None, kept["form"].html,
+                             found.html, True)
     forums = kept["forums"].or_find(
         lambda: [ForumChoice(*row) for row in board_queries.forum_choices(scope)],
         lambda found: json.dumps(found, separators=(",", ":")),
@@ -81,16 +87,20 @@ def search():
         form_html = kept["form"].or_render(render_form)
     args = {key: value for key, value in request.args.items(multi=False)
             if key != "page" and value and key in form._fields}
-    results_html, results_page = "", 1
+    results_html = ""
     if searched is not None:
         fragment = kept.get("results") or pagecache.KeptFragment(_results_key(
             asked, page, per_page, searched.author_id), RESULTS_SCOPES)
         results_html = _results(searched, page, per_page, args, fragment)
-        found = RESULTS_PAGE.search(results_html)
-        results_page = int(found.group(1)) if found else 1
-    return render_template("search/results.html", form=form, q=q, searched=bool(searched),
+    return _results_page(q, form, form_html, results_html, searched is not None), status
+
+
+def _results_page(q: str, form: SearchForm | None, form_html: str, results_html: str,
+                  searched: bool) -> str:
+    found = RESULTS_PAGE.search(results_html)
+    return render_template("search/results.html", form=form, q=q, searched=searched,
                            form_html=Markup(form_html), results_html=Markup(results_html),
-                           results_page=results_page), status
+                           results_page=int(found.group(1)) if found else 1)
 
 
 RESULTS_PAGE = re.compile(r'class="search-results"[^>]*data-page="(\d+)"')
