@@ -71,6 +71,9 @@ class _State:
             return None
         return self.known
 
+    def learned(self, generation: int) -> None:
+        self.known = generation
+
     def bump(self) -> None:
         if self.redis is None:
             return
@@ -157,12 +160,21 @@ class Kind(Generic[M]):
         entry = state.entries.get(key)
         if entry is not None and entry.generation == state.known \
                 and entry.until > time.monotonic():
-            roundtrip.owe(_Check(self, state, key, entry))
+            roundtrip.owe(roundtrip.GenerationCheck(
+                state.key, entry.generation, state.learned,
+                lambda generation: self._still_current(state, key, entry, generation)))
             return self._made(entry.columns)
         known = state.known if state.known is not None else state.learn()
         columns = self._read(key)
         self._keep(state, key, known, columns)
         return self._made(columns)
+
+    def _still_current(self, state: _State, key, entry: Entry, generation: int | None) -> bool:
+        """The check found the generation moved: read the row again (after the generation:
+        kept under it) and say whether it is what the request used."""
+        columns = self._read(key)
+        self._keep(state, key, generation, columns)
+        return columns == entry.columns
 
     def _read(self, key) -> Any:
         row = db.session.execute(self.statement(), {"kept_row_key": key}).first()
@@ -176,35 +188,6 @@ class Kind(Generic[M]):
 
     def _made(self, kept) -> M | None:
         return None if kept is None else self.made(kept)
-
-
-class _Check:
-    """What a GET owes for the kept row it used (roundtrip.Check)."""
-
-    def __init__(self, kind: Kind, state: _State, key, entry: Entry) -> None:
-        self.kind, self.state, self.key, self.entry = kind, state, key, entry
-
-    def queue(self, pipe) -> None:
-        pipe.get(self.state.key)
-
-    def answered(self, answers: list) -> None:
-        try:  # (none: a new or flushed Redis, as if it moved)
-            generation = None if answers[0] is None else int(answers[0])
-        except ValueError:
-            generation = None
-        self.state.known = generation
-        self._found(generation)
-
-    def unanswered(self) -> None:
-        self._found(None)
-
-    def _found(self, generation: int | None) -> None:
-        if generation is not None and generation == self.entry.generation:
-            return
-        columns = self.kind._read(self.key)  # read after the generation: kept under it
-        self.kind._keep(self.state, self.key, generation, columns)
-        if columns != self.entry.columns:
-            raise roundtrip.Outdated
 
 
 def init_app(app: Flask) -> None:

@@ -20,6 +20,7 @@ Redis not answering is as if the check found the request out of date.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import redis
@@ -52,6 +53,40 @@ class Check(RidesAlong, Protocol):
 
 class Outdated(Exception):
     """The request was made with something that changed meanwhile: made again (`Redo`)."""
+
+
+class GenerationCheck:
+    """A Check that a counter in Redis (`key`: a generation, which writes move) still reads
+    `expected`, the one what the request used was kept under. What it reads goes to
+    `learn`; if it moved (or Redis did not answer), `still_current(generation)` reads what
+    the request used again (keeping it under that generation) and says whether it is the
+    same: if not, the request is made again (the member cache, kept rows)."""
+
+    def __init__(self, key: str, expected: int, learn: Callable[[int], None],
+                 still_current: Callable[[int | None], bool]) -> None:
+        self.key, self.expected = key, expected
+        self.learn, self.still_current = learn, still_current
+
+    def queue(self, pipe) -> None:
+        pipe.get(self.key)
+
+    def answered(self, answers: list) -> None:
+        try:  # (none: a new or flushed Redis, as if it moved)
+            generation = None if answers[0] is None else int(answers[0])
+        except ValueError:
+            generation = None
+        if generation is not None:
+            self.learn(generation)
+        self._found(generation)
+
+    def unanswered(self) -> None:
+        self._found(None)
+
+    def _found(self, generation: int | None) -> None:
+        if generation is not None and generation == self.expected:
+            return
+        if not self.still_current(generation):
+            raise Outdated
 
 
 def may_assume() -> bool:

@@ -35,22 +35,27 @@ def servers(other_app):
     client.close()
 
 
-def _forum_reads(server, browser, url: str) -> tuple[int, str]:
-    """Load `url`: how many statements read the forums table, and the page."""
+def _statements(server, browser, url: str, answers=(200,)) -> tuple[list[str], str]:
+    """Load `url`: the statements it ran, and the page ("404" for a 404)."""
     with server.app_context():
         engine = db.engine
-    reads: list[str] = []
+    seen: list[str] = []
 
     def note(conn, cursor, statement, *args) -> None:
-        if "FROM forums" in statement and "forums.slug =" in statement:
-            reads.append(statement)
+        seen.append(statement)
     event.listen(engine, "before_cursor_execute", note)
     try:
         page = browser.get(url)
     finally:
         event.remove(engine, "before_cursor_execute", note)
-    assert page.status_code in (200, 404), page.status_code
-    return len(reads), page.text if page.status_code == 200 else "404"
+    assert page.status_code in answers, page.status_code
+    return seen, page.text if page.status_code == 200 else str(page.status_code)
+
+
+def _forum_reads(server, browser, url: str) -> tuple[int, str]:
+    """Load `url`: how many statements read a forum by its slug, and the page ("404")."""
+    statements, page = _statements(server, browser, url, (200, 404))
+    return sum("FROM forums" in s and "forums.slug =" in s for s in statements), page
 
 
 @pytest.mark.parametrize("who", ["visitor", "member"])
@@ -148,23 +153,6 @@ def test_a_topic_in_the_forum_reads_it_as_before(servers, make, login):
 
 # A profile's member (accounts.queries.MEMBERS_BY_NAME): kept, and the Block button asks
 # nothing of a viewer who blocks no one (conversations' "blocks_anyone" session fact).
-
-def _statements(server, browser, url: str) -> tuple[list[str], str]:
-    """Load `url`: the statements it ran, and the page."""
-    with server.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, *args) -> None:
-        seen.append(statement)
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        page = browser.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    assert page.status_code == 200, page.status_code
-    return seen, page.text
-
 
 def _block_button(page: str) -> str:
     form = page.split('class="post-actions member-actions"')[1].split("</ul>")[0]

@@ -36,7 +36,7 @@ each pays the statement once on their next page. Reading is most of a forum's tr
 own on every member's page, before the page's fragments were looked up in another (~170 us
 of CPU of the worker and Redis together, bench/README.md). A GET (or HEAD) is served the
 entry kept under the generation this worker last read (`assumed`) without reading it, and
-owes the check (`GenerationCheck`, forum/roundtrip.py): the generation rides the page's
+owes the check (`generation_check`, forum/roundtrip.py): the generation rides the page's
 look-up of its fragments, or is read alone as the answer is ready, so no answer leaves
 unchecked. If it moved, the member is loaded again there and then: the same row and facts
 (a reply somewhere else moved it) and the request goes on, as if loaded now, under the new
@@ -156,7 +156,7 @@ class MemberCache:
 
     def assumed(self, session_id: str) -> Entry | None:
         """The entry kept under the generation this worker read last, for a request that
-        owes the check (roundtrip.may_assume; GenerationCheck). Only with Redis: where one
+        owes the check (roundtrip.may_assume; generation_check). Only with Redis: where one
         process serves, reading the generation costs nothing."""
         if self.redis is None or not roundtrip.may_assume():
             return None
@@ -196,38 +196,14 @@ class MemberCache:
         return user
 
 
-class GenerationCheck:
-    """The check an `assumed` entry owes (roundtrip.Check): the generation, read in the
-    request's round trip. If it moved, `still_current(generation)` loads the member again
-    (keeping them under it) and says whether they are as the request used them; if not,
-    the request is made again (roundtrip.Outdated)."""
-
-    def __init__(self, cache: MemberCache, entry: Entry,
-                 still_current: Callable[[int | None], bool]) -> None:
-        self.cache = cache
-        self.entry = entry
-        self.still_current = still_current
-
-    def queue(self, pipe) -> None:
-        pipe.get(self.cache.key)
-
-    def answered(self, answers: list) -> None:
-        try:
-            generation = None if answers[0] is None else int(answers[0])
-        except ValueError:
-            generation = None
-        if generation is not None:
-            self.cache.known = generation
-        self._found(generation)
-
-    def unanswered(self) -> None:
-        self._found(None)
-
-    def _found(self, generation: int | None) -> None:
-        if generation is not None and generation == self.entry.generation:
-            return
-        if not self.still_current(generation):
-            raise roundtrip.Outdated
+def generation_check(cache: MemberCache, entry: Entry,
+                     still_current: Callable[[int | None], bool]) -> roundtrip.GenerationCheck:
+    """The check an `assumed` entry owes: if the generation moved, `still_current(generation)`
+    loads the member again (keeping them under it) and says whether they are as the request
+    used them; if not, the request is made again."""
+    def learn(generation: int) -> None:
+        cache.known = generation
+    return roundtrip.GenerationCheck(cache.key, entry.generation, learn, still_current)
 
 
 def init_app(app: Flask, tables: Callable[[], frozenset[str]]) -> MemberCache:

@@ -261,7 +261,7 @@ def load_session_user(session_id: str) -> User | None:
     cache = membercache.for_app()
     if (kept := cache.assumed(session_id)) is not None:
         # a GET: the generation is read in the page's round trip (membercache: "Checked")
-        roundtrip.owe(membercache.GenerationCheck(cache, kept, lambda generation: (
+        roundtrip.owe(membercache.generation_check(cache, kept, lambda generation: (
             _loaded_again(session_id, kept, generation))))
         return _kept_member(cache, kept, record_id)
     generation = cache.generation()  # read before the statement (membercache: "generation")
