@@ -16,13 +16,15 @@ after any commit that changed rows of those tables (forum/watched.py: text SQL t
   page is ever sent from a row that changed: not a forum just closed to its readers.
 - Otherwise the row is read (a POST, no Redis, nothing kept). A GET keeps what it read
   under the generation its worker read *before* the statement (an older one only makes the
-  next check read it again), and one that knows none asks for it in its round trip.
+  next check read it again); a worker that has read none yet reads it first, once.
 - A copy serves for at most KEPT_ROWS_SECONDS (a write that no engine of this app made, as
   by hand in psql, is seen within that), and each app keeps at most KEPT_ROWS_ENTRIES of a
   kind (least recently kept dropped first).
 
-Coarse on purpose, as the member cache: any reply moves the forums' generation (their
-counts), and each worker reads each forum again once. Reading is most of the traffic.
+Coarse on purpose, as the member cache: any reply moves the topics' and forums' generations
+(their counts), and each worker reads each row again once. Reading is most of the traffic.
+A page made again is counted in the request log as a 307 to itself (bench/mixed.py counts
+them: 51 of ~1,800 GETs with a fifth of the requests writing to a few topics).
 """
 from __future__ import annotations
 
@@ -192,9 +194,6 @@ class Kind(Generic[M]):
 
 def init_app(app: Flask) -> None:
     """Each kind's copies for this app, and its generation moved by writes to its tables."""
-    app.config.setdefault("KEPT_ROWS_PREFIX", "forum:rows:")
-    app.config.setdefault("KEPT_ROWS_SECONDS", 30)
-    app.config.setdefault("KEPT_ROWS_ENTRIES", 1000)
     states = app.extensions.setdefault("forum.kept_rows", {})
     with app.app_context():
         for kind in _KINDS:
