@@ -118,7 +118,8 @@ def unanswered(checks: list[Check]) -> None:
 
 
 def settle(response: Response) -> Response:
-    """after_request, last: the checks no round trip took, sent together."""
+    """The first after_request (registered last): the checks no round trip took, sent
+    together, before anything keeps or logs the answer."""
     checks = riders()
     if not checks:
         return response

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from forum.extensions import db
+from forum.notify import services as notify
+
 BUDGET = 7  # the most a page here runs (a poll's topic, first view of a deep page); was 12
 
 
@@ -200,8 +203,6 @@ NOTIFICATIONS_PAGE = 1
 
 
 def test_notifications_page_statements(app, client, make, login, count_queries):
-    from forum.extensions import db
-    from forum.notify import services as notify
     reader, writer = make.user(), make.user()
     topic = make.topic(author=reader)
     login(reader)

@@ -36,7 +36,7 @@ each pays the statement once on their next page. Reading is most of a forum's tr
 own on every member's page, before the page's fragments were looked up in another (~170 us
 of CPU of the worker and Redis together, bench/README.md). A GET (or HEAD) is served the
 entry kept under the generation this worker last read (`assumed`) without reading it, and
-owes the check (`generation_check`, forum/roundtrip.py): the generation rides the page's
+owes the check (`check`, forum/roundtrip.py): the generation rides the page's
 look-up of its fragments, or is read alone as the answer is ready, so no answer leaves
 unchecked. If it moved, the member is loaded again there and then: the same row and facts
 (a reply somewhere else moved it) and the request goes on, as if loaded now, under the new
@@ -60,9 +60,8 @@ from typing import Any
 import redis
 from flask import Flask, current_app
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import make_transient_to_detached
 
-from .. import clock, roundtrip, watched
+from .. import clock, keptrows, roundtrip, watched
 from ..extensions import db
 from ..recent import Recent
 from ..redisconn import redis_client
@@ -156,7 +155,7 @@ class MemberCache:
 
     def assumed(self, session_id: str) -> Entry | None:
         """The entry kept under the generation this worker read last, for a request that
-        owes the check (roundtrip.may_assume; generation_check). Only with Redis: where one
+        owes the check (roundtrip.may_assume; `check`). Only with Redis: where one
         process serves, reading the generation costs nothing."""
         if self.redis is None or not roundtrip.may_assume():
             return None
@@ -185,25 +184,19 @@ class MemberCache:
     @staticmethod
     def member(entry: Entry) -> User:
         """The kept member as a row of this request's database session, loaded without a
-        statement (as the ORM would have loaded it: relationships load when asked)."""
-        identity = User.__mapper__.identity_key_from_primary_key((entry.columns["id"],))
-        if (present := db.session.identity_map.get(identity)) is not None:
-            return present
-        user = User.__mapper__.class_manager.new_instance()
-        user.__dict__.update(entry.columns)
-        make_transient_to_detached(user)
-        db.session.add(user)
-        return user
+        statement (keptrows.made: as the ORM would have loaded it)."""
+        return keptrows.made(User, entry.columns)
 
+    def check(self, entry: Entry, still_current: Callable[[int | None], bool]
+              ) -> roundtrip.GenerationCheck:
+        """The check an `assumed` entry owes: if the generation moved,
+        `still_current(generation)` loads the member again (keeping them under it) and says
+        whether they are as the request used them; if not, the request is made again."""
+        return roundtrip.GenerationCheck(self.key, entry.generation, self.learned,
+                                         still_current)
 
-def generation_check(cache: MemberCache, entry: Entry,
-                     still_current: Callable[[int | None], bool]) -> roundtrip.GenerationCheck:
-    """The check an `assumed` entry owes: if the generation moved, `still_current(generation)`
-    loads the member again (keeping them under it) and says whether they are as the request
-    used them; if not, the request is made again."""
-    def learn(generation: int) -> None:
-        cache.known = generation
-    return roundtrip.GenerationCheck(cache.key, entry.generation, learn, still_current)
+    def learned(self, generation: int) -> None:
+        self.known = generation
 
 
 def init_app(app: Flask, tables: Callable[[], frozenset[str]]) -> MemberCache:

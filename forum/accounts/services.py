@@ -261,7 +261,7 @@ def load_session_user(session_id: str) -> User | None:
     cache = membercache.for_app()
     if (kept := cache.assumed(session_id)) is not None:
         # a GET: the generation is read in the page's round trip (membercache: "Checked")
-        roundtrip.owe(membercache.generation_check(cache, kept, lambda generation: (
+        roundtrip.owe(cache.check(kept, lambda generation: (
             _loaded_again(session_id, kept, generation))))
         return _kept_member(cache, kept, record_id)
     generation = cache.generation()  # read before the statement (membercache: "generation")
@@ -311,11 +311,10 @@ def _loaded_again(session_id: str, kept: membercache.Entry, generation: int | No
     are what the request used. Kept under the new generation either way (read before this
     statement), so a request made again finds them without a statement."""
     cache = membercache.for_app()
+    cache.drop(session_id)  # kept anew below, unless gone or Redis did not answer
     row, facts = _session_row(session_id, again=True)
     if row is None:
-        cache.drop(session_id)
         return False
-    cache.drop(session_id)  # kept anew just below, unless Redis did not answer
     _keep(cache, session_id, generation, row, facts)
     return kept.same(row[0], facts)
 
