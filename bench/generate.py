@@ -48,6 +48,7 @@ BENCH_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1024"}
 COMMON_WORD = "service"      # in most bodies: /search?q=service matches a lot
 RARE_WORD = "quillwort"      # in exactly RARE_POSTS posts
 RARE_POSTS = 3
+NOTIFIED_MEMBERS = 500          # members with more than a page of notifications
 BIG_TOPIC_TITLE = "The long thread: what did you learn this week about public service?"
 
 # Tables this script fills (in an order that satisfies foreign keys, though they are dropped
@@ -56,7 +57,7 @@ TABLES = ["users", "categories", "forums", "tags", "topics", "topic_tags", "post
           "post_revisions", "post_votes", "polls", "poll_options", "poll_ballots", "poll_votes",
           "reports"]
 OPTIONAL_TABLES = ["articles", "link_entries", "search_documents",  # other features' tables
-                   "topic_words"]
+                   "topic_words", "notifications"]
 
 FIRST = ["Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie", "Avery",
          "Quinn", "Robin", "Drew", "Kerry", "Lee", "Pat", "Dana", "Chris", "Terry", "Jo",
@@ -341,6 +342,7 @@ class Generator:
         kinds[0] = "discussion"
         moderator = self.moderators[0]
         topic_rows, tag_rows, self.post_vote_rows, self.visible_replies = [], [], [], []
+        self.reply_facts: list[tuple[int, int, datetime]] = []  # (topic, author, when)
         post_id = 0
         votes_wanted = sizes.post_votes
         vote_chance = min(1.0, votes_wanted / max(1, sizes.posts - sizes.topics) / 1.2)
@@ -407,6 +409,7 @@ class Generator:
                     accepted_candidates.append(post_id)
                     if len(self.visible_replies) < 200_000:
                         self.visible_replies.append(post_id)
+                        self.reply_facts.append((tid, who, when))
             accepted = (rng.choice(accepted_candidates)
                         if kind == "question" and accepted_candidates and rng.random() < 0.3
                         else None)
@@ -477,6 +480,28 @@ class Generator:
             poll[10] = voter_counts.get(poll[0], 0)
         return polls, options, ballots, votes
 
+    def notifications(self):
+        """Replies to topics members follow: the first NOTIFIED_MEMBERS ids (every member the
+        load run logs in) have more than a page of them, the rest a few; the newest few of
+        each member are unread."""
+        rng, replies, facts = self.rng, self.visible_replies, self.reply_facts
+        rows, next_id = [], 1
+        for uid in range(1, self.sizes.users + 1):
+            count = rng.randint(35, 90) if uid <= NOTIFIED_MEMBERS else rng.randint(0, 8)
+            picks = sorted(rng.sample(range(len(replies)), min(count, len(replies))),
+                           key=lambda i: facts[i][2])
+            unread = rng.randint(0, min(6, len(picks)))
+            for n, i in enumerate(picks):
+                topic, actor, when = facts[i]
+                if actor == uid:
+                    continue
+                rows.append((next_id, uid, "reply", actor, topic, replies[i], None,
+                             f"post:{replies[i]}", when,
+                             None if n >= len(picks) - unread else when + timedelta(hours=2)))
+                next_id += 1
+        return (["id", "user_id", "kind", "actor_id", "topic_id", "post_id", "text",
+                 "dedup_key", "created_at", "read_at"], rows)
+
     def reports(self):
         rng = self.rng
         posts = rng.sample(self.visible_replies, min(self.sizes.reports,
@@ -509,6 +534,7 @@ def optional_tables(gen: Generator) -> dict:
                            rng.choice(["Customer service", "Digital", "Policy", "Leadership"]),
                            rng.randint(0, 900), created, created, "unchecked")
                           for tid, _, created in gen.special_topics["link"]]),
+        "notifications": gen.notifications(),
     }
     try:
         from forum.search.index import FILL_TOPIC_WORDS_POSTGRES, clean_title, plain_text

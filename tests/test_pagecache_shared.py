@@ -14,6 +14,7 @@ from forum.board import services as board
 from forum.board.models import Forum, Post, Topic
 from forum.extensions import db
 from forum.moderation import services as moderation
+from forum.notify import services as notify
 from forum.polls import services as polls
 from forum.search.forms import SearchForm
 from tests.conftest import record_round_trips
@@ -330,3 +331,34 @@ def test_a_members_search_looks_up_its_forums_form_and_results_in_one_call(
                                    "A rota for the spring", "Who covers the holidays?")
         db.session.commit()
         assert f"/t/{later.id}-" in client.get("/search?q=rota").text
+
+
+def test_a_members_notifications_come_in_one_round_trip_and_follow_the_other_server(
+        servers, make, login, monkeypatch):
+    """A member's page of notifications seen again is one look-up (the kept page and the
+    check of the kept member, in one MGET), no statement; a notification written on the
+    other server, and one marked read there, show on the next page."""
+    first, second = servers
+    first.config["POST_LIST_CACHE_SECONDS"] = 30
+    reader = make.user("Reader")
+    topic = make.topic(title="Shared notices")
+    client = first.test_client()
+    login(reader, client=client)
+    client.get("/")
+    with second.app_context():
+        notify.notify(reader.id, "moderation", topic_id=topic.id, text="First notice.")
+        db.session.commit()
+    assert "First notice." in client.get("/notifications").text  # renders and keeps
+    trips = record_round_trips(monkeypatch)
+    assert "First notice." in client.get("/notifications").text
+    assert trips == [["GET", "MGET"]], trips  # the member's generation, the kept page
+    monkeypatch.undo()
+    with second.app_context():
+        notify.notify(reader.id, "moderation", topic_id=topic.id, text="Second notice.")
+        db.session.commit()
+    page = client.get("/notifications").text
+    assert "Second notice." in page and page.count('class="notification unread"') == 2
+    with second.app_context():
+        notify.mark_all_read(db.session.get(User, reader.id))
+        db.session.commit()
+    assert 'class="notification unread"' not in client.get("/notifications").text

@@ -28,11 +28,13 @@ RECEIVERS = [
     (events.post_created, writing.on_post),          # quotes of other posts in it
     (events.post_created, writing.post_sent),        # its draft is done
     # A post's text (or an opening post's topic title) changed.
+    (events.post_edited, notify.post_edited),        # a title on kept notification pages
     (events.post_edited, pings.on_post),
     (events.post_edited, search.post_edited),
     (events.post_edited, writing.on_post),
     # A post hidden or shown (by its author, a moderator, reports, or approval).
-    (events.post_visibility_changed, notify.post_shown),    # held back, now shown: tell
+    (events.post_visibility_changed, notify.post_shown),    # held back, now shown: tell;
+                                                            # links on notification pages
     (events.post_visibility_changed, pings.on_post),
     (events.post_visibility_changed, search.post_visibility_changed),
     (events.post_visibility_changed, writing.on_post),

@@ -54,7 +54,9 @@ class Subscription(db.Model):
 class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (UniqueConstraint("user_id", "dedup_key"),
-                      Index("ix_notifications_user", "user_id", "read_at", "id"))
+                      Index("ix_notifications_user", "user_id", "read_at", "id"),
+                      # the newest first of one member (/notifications)
+                      Index("ix_notifications_user_newest", "user_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -22,7 +22,7 @@ from ..board.models import Post, Topic
 from ..dbutil import insert_or_move_forward
 from ..extensions import db
 from .models import Notification, TopicRead
-from .queries import reader_scope, topic_state
+from .queries import notifications_scope, reader_scope, topic_state
 
 
 
@@ -57,5 +57,6 @@ def move_read_mark(user_id: int, topic_id: int, last: int) -> None:
         Notification.read_at.is_(None), Notification.post_id.in_(shown)).values(read_at=now),
         execution_options={"synchronize_session": False}).rowcount
     if marked:  # the header's count, loaded with the member, is out of date for this page
+        pagecache.changed(notifications_scope(user_id))  # and their kept page of them
         g.pop("unread_notifications", None)
         g.get("session_facts", {}).pop("unread_notifications", None)

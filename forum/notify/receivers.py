@@ -37,8 +37,14 @@ def post_created(post: Post, **_) -> None:
 
 
 def post_shown(post: Post, hidden: bool, **_) -> None:
+    services.targets_changed()  # a notification's link to it, on kept pages of them
     if not hidden:  # people not told while it was held back hear about it now (once)
         services.notify_about_post(post)
+
+
+def post_edited(post: Post, **_) -> None:
+    if post.is_opening:  # perhaps its topic's title, on kept pages of notifications
+        services.targets_changed()
 
 
 def answer_accepted(post: Post, **_) -> None:

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..permissions import can, require
 from . import mail
 from .models import EmailMode, ForumRead, Notification, NotifySettings, Subscription
-from .queries import reader_scope
+from .queries import TARGETS, notifications_scope, reader_scope
 
 KINDS = {
     "reply": "replied to",
@@ -127,7 +127,10 @@ def _insert_notification(**values) -> int | None:
     table = Notification.__table__
     statement = (upsert_insert(table).values(**values).on_conflict_do_nothing()
                  .returning(table.c.id))
-    return db.session.execute(statement).scalar()
+    new_id = db.session.execute(statement).scalar()
+    if new_id is not None:
+        pagecache.changed(notifications_scope(values["user_id"]))  # their kept page of them
+    return new_id
 
 
 def _recipients(user_ids) -> dict[int, tuple[User, NotifySettings | None]]:
@@ -266,14 +269,24 @@ def mark_read(actor: User, notification: Notification) -> None:
     require(actor, "read_notification", notification)
     if notification.read_at is None:
         notification.read_at = clock.now()
+        pagecache.changed(notifications_scope(actor.id))
         db.session.flush()
 
 
 def mark_all_read(actor: User) -> int:
     require(actor, "manage_notifications", actor)
-    return db.session.execute(update(Notification).where(
+    marked = db.session.execute(update(Notification).where(
         Notification.user_id == actor.id, Notification.read_at.is_(None))
         .values(read_at=clock.now())).rowcount
+    if marked:
+        pagecache.changed(notifications_scope(actor.id))
+    return marked
+
+
+def targets_changed() -> None:
+    """What some notifications point at changed (a post hidden or shown, a topic's title):
+    every member's kept page of them is dropped when the write commits (queries.TARGETS)."""
+    pagecache.changed(TARGETS)
 
 
 # --------------------------------------------------------------------------- read state

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ..accounts import services as account_services
 from ..board import queries as board_queries
@@ -11,6 +12,7 @@ from ..errors import keeps_input
 from ..extensions import csrf, db
 from ..handlers import act, complete, settle
 from ..permissions import require
+from ..templating import with_csrf_token, without_csrf_token
 from ..urls import page_arg, page_count, safe_next, topic_url
 from . import mail, queries, services
 from .forms import ActionForm, SettingsForm
@@ -32,10 +34,33 @@ def _back(default: str) -> str:
 @bp.get("/notifications")
 @login_required
 def index():
-    require(current_user, "manage_notifications", current_user)
-    notifications, page, pages = queries.notification_page(current_user, page_arg(), PER_PAGE)
+    me = _me()
+    require(me, "manage_notifications", me)
+    page, pages, listed = _listed(me, page_arg())
     return render_template("notify/index.html", page=page, pages=pages,
-                           notifications=notifications, action_form=ActionForm())
+                           listed=Markup(with_csrf_token(listed)),
+                           here=url_for(".index", page=page if page > 1 else None))
+
+
+PAGES_END = "<!--/pages-->"  # ends "page,pages" before a kept page's HTML
+
+
+def _listed(me, asked: int) -> tuple[int, int, str]:
+    """(the page shown, how many pages, its list's HTML with the CSRF token marked) for
+    page `asked`: as kept (queries.kept_page: no statement), or read and rendered, and
+    kept."""
+    kept = queries.kept_page(me, asked)
+    if kept.html is not None:
+        head, found, html = kept.html.partition(PAGES_END)
+        page, _, pages = head.partition(",")
+        if found and page.isdigit() and pages.isdigit():
+            return int(page), int(pages), html
+    notifications, page, pages = queries.notification_page(me, asked, PER_PAGE)
+    html = without_csrf_token(render_template(
+        "notify/_list.html", notifications=notifications, page=page, pages=pages,
+        here=url_for(".index", page=page if page > 1 else None)))
+    kept.keep(f"{page},{pages}{PAGES_END}{html}")
+    return page, pages, html
 
 
 @bp.post("/notifications/<id:notification_id>/read")
