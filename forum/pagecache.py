@@ -343,8 +343,9 @@ def fragments_enabled() -> bool:
 
 
 def _viewer_zone_name() -> str:
+    viewer = current_user._get_current_object()
     try:
-        return (current_user.time_zone or "UTC") if current_user.is_authenticated else "UTC"
+        return (viewer.time_zone or "UTC") if viewer.is_authenticated else "UTC"
     except AttributeError:
         return "UTC"
 

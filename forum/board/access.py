@@ -11,11 +11,11 @@ from .models import Post, Topic
 
 def visible_topic(topic_id: int, summary: bool = True) -> Topic:
     """The topic, with its summary's posts unless `summary=False` (board.queries.topic)."""
-    topic = queries.topic(topic_id, current_user.id if current_user.is_authenticated else None,
-                          summary)
+    viewer = current_user._get_current_object()  # (asked of the proxy once)
+    topic = queries.topic(topic_id, viewer.id if viewer.is_authenticated else None, summary)
     if topic is None:
         abort(404)
-    require(current_user, "view_topic", topic)
+    require(viewer, "view_topic", topic)
     return topic
 
 

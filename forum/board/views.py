@@ -188,13 +188,14 @@ def topic(topic_id: int, slug: str | None = None):
     if slug != topic.slug or page > pages:
         return redirect(topic_url(topic, min(page, pages)), 301)
     view = views.counting(topic.id)
-    scope = viewer_scope(current_user)
+    me = current_user._get_current_object()  # the viewer, asked of the proxy once
+    scope = viewer_scope(me)
     topic_scopes = [pagecache.SITE, f"topic:{topic.id}"]
     poll = poll_queries.poll_for_topic(topic)
-    abilities = TopicAbilities(current_user._get_current_object(), topic)
+    abilities = TopicAbilities(me, topic)
     # notify's follow state, loaded with the topic: the body shows the button for it
-    following = notify_queries.follow_state(current_user, topic)
-    kind = topicbody.viewer_kind(current_user, topic, abilities, poll is not None, following)
+    following = notify_queries.follow_state(me, topic)
+    kind = topicbody.viewer_kind(me, topic, abilities, poll is not None, following)
     # What the page may take from kept fragments is looked up first, in one round trip: the
     # list everyone sees (when it is kept, the page needs only its posts' facts, not 25
     # Post objects with their authors: board/postlist.py), what follows the opening post,
@@ -208,10 +209,10 @@ def topic(topic_id: int, slug: str | None = None):
         **({"after_opening": (f"after-opening:{topic.id}", topic_scopes)}
            if page == 1 else {}),
         **({"reply_form": (f"reply-form:{topic.id}", [pagecache.SITE])}
-           if current_user.is_authenticated else {}),
+           if me.is_authenticated else {}),
         **({"body": topicbody.kept(topic, page, by_helpful, kind)} if kind else {}),
         # the member's helpful marks on the page, kept beside the list
-        **poll_services.kept_helpful(current_user, topic.id, page, by_helpful)},
+        **poll_services.kept_helpful(me, topic.id, page, by_helpful)},
         along=view, window=window)
     waiting_views = view.waiting()
     listed = postlist.look_up(kept["posts"], topic)
@@ -223,9 +224,9 @@ def topic(topic_id: int, slug: str | None = None):
     # The page is assembled here, asking each feature for its part by name: notify (follow
     # state and read mark), polls (the poll, helpful marks), and after the opening post,
     # articles (an article's details) and pings (topics linking here).
-    notify_reading.track(current_user, topic, [] if by_helpful else [p.position for p in posts])
+    notify_reading.track(me, topic, [] if by_helpful else [p.position for p in posts])
     opening = any(p.position == 1 for p in posts)
-    helpful = poll_services.helpful_marks(current_user, posts, kept.get("helpful"))
+    helpful = poll_services.helpful_marks(me, posts, kept.get("helpful"))
     # The posts as everyone sees them (kept in the page cache's store), with this viewer's
     # controls added (board/postlist.py). What follows the opening post is the same for
     # everyone too (pings are public topics only): kept under the topic's version.
