@@ -47,7 +47,7 @@ from sqlalchemy.orm import Session
 from . import clock
 from .extensions import db
 from . import metrics, roundtrip
-from .redisconn import redis_client
+from .redisconn import Trip, redis_client
 from .urls import page_arg, page_count
 
 CACHED_TYPES = ("text/html", "application/atom+xml")
@@ -178,28 +178,25 @@ class RedisStore:
 
     def fetch_many(self, wanted: list[tuple[str, list[str]]], along: RidesAlong | None = None):
         """fetch() for several keys in one MGET: the entries, then each scope's version
-        once. `along`'s commands go in the same round trip (a pipeline), and it is given
+        once. `along`'s commands go in the same round trip (redisconn.Trip), and it is given
         their answers."""
         scopes = sorted({scope for _, needed in wanted for scope in needed})
         keys = [self._page(key) for key, _ in wanted] + [self._version(s) for s in scopes]
         checks = roundtrip.riders()  # what the request owes (a kept member's generation)
-        if along is None and not checks:
-            raw = self.client.mget(keys)
-        else:
-            try:
-                with self.client.pipeline(transaction=False) as pipe:
-                    for check in checks:
-                        check.queue(pipe)
-                    pipe.mget(keys)
-                    if along is not None:
-                        along.queue(pipe)
-                    answers = pipe.execute()
-            except redis.RedisError:
-                roundtrip.unanswered(checks)
-                raise
-            raw, *answers = roundtrip.answered(checks, answers)
+        trip = Trip(self.client)
+        try:
+            for check in checks:
+                check.queue(trip)
+            trip.mget(keys)
             if along is not None:
-                along.answered(answers)
+                along.queue(trip)
+            answers = trip.execute()
+        except redis.RedisError:
+            roundtrip.unanswered(checks)
+            raise
+        raw, *answers = roundtrip.answered(checks, answers)
+        if along is not None:
+            along.answered(answers)
         version = dict(zip(scopes, (int(n or 0) for n in raw[len(wanted):])))
         return [self._entry(raw[i], tuple(version[scope] for scope in needed))
                 for i, (_, needed) in enumerate(wanted)]

@@ -2,7 +2,8 @@
 page cache, buffered view counts, readiness). None when REDIS_URL is not set.
 
 Timeouts are short: when Redis is away, a page is rendered without the cache rather than
-waiting on it.
+waiting on it. (A client made from a URL does not retry with back-off, as one made with
+redis.Redis(host=...) does, for up to eight seconds here: tests/test_redis_trip.py.)
 """
 from __future__ import annotations
 
@@ -18,3 +19,59 @@ def redis_client(app: Flask) -> redis.Redis | None:
             url, socket_timeout=timeout, socket_connect_timeout=timeout,
             health_check_interval=30) if url else None
     return app.extensions["forum.redis"]
+
+
+class Trip:
+    """Commands for one round trip to Redis, sent together on one pooled connection and
+    answered in order: what a page asks of Redis (pagecache.RedisStore.fetch_many, the
+    checks roundtrip.settle sends). It stands for redis-py's pipeline, whose object, retry
+    wrapper and per-command bookkeeping cost a worker some 40 us a trip, a tenth of the
+    trip (issue 15); the commands it takes are the few the page's look-ups use.
+
+    Answers are Redis's own (bytes or None, lists, integers). An error answer is raised as
+    redis.ResponseError once every answer is read; a connection that fails is closed, never
+    given back to the pool half read, and the error (a redis.RedisError) is raised: the
+    callers then do without Redis for this request, as they do when it is away. It is
+    tried once: a page waits at most REDIS_TIMEOUT to connect, and as long for answers."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+        self._commands: list[tuple] = []
+
+    def __len__(self) -> int:
+        return len(self._commands)
+
+    def get(self, key: str) -> None:
+        self._commands.append(("GET", key))
+
+    def mget(self, keys: list[str]) -> None:
+        self._commands.append(("MGET", *keys))
+
+    def getrange(self, key: str, start: int, end: int) -> None:
+        self._commands.append(("GETRANGE", key, start, end))
+
+    def hincrby(self, name: str, key: str, amount: int = 1) -> None:
+        self._commands.append(("HINCRBY", name, key, amount))
+
+    def execute(self) -> list:
+        if not self._commands:
+            return []
+        pool = self._client.connection_pool
+        connection = pool.get_connection()
+        try:
+            connection.send_packed_command(connection.pack_commands(self._commands))
+            answers = []
+            for _ in self._commands:
+                try:
+                    answers.append(connection.read_response())
+                except redis.ResponseError as error:  # read the rest all the same
+                    answers.append(error)
+        except BaseException:
+            connection.disconnect()
+            raise
+        finally:
+            pool.release(connection)
+        for answer in answers:
+            if isinstance(answer, redis.ResponseError):
+                raise answer
+        return answers

@@ -26,7 +26,7 @@ from typing import Protocol
 import redis
 from flask import Flask, Response, current_app, g, request
 
-from .redisconn import redis_client
+from .redisconn import Trip, redis_client
 
 REDOABLE = "forum.redoable"  # environ: this request may be made again
 _OWED = "_forum_owed_checks"
@@ -38,8 +38,8 @@ class RidesAlong(Protocol):
     """Redis commands sent in another's round trip (pagecache.kept_fragments(..., along=);
     the topic page's view count, board/viewcount.py; the checks owed here)."""
 
-    def queue(self, pipe: redis.client.Pipeline) -> None:
-        """Add the commands to the round trip's pipeline."""
+    def queue(self, pipe: Trip) -> None:
+        """Add the commands to the round trip (redisconn.Trip)."""
 
     def answered(self, answers: list) -> None:
         """Their answers, in order. Not called when they did not go (no fragment to look
@@ -125,14 +125,10 @@ def settle(response: Response) -> Response:
         return response
     try:
         try:
-            client = redis_client(current_app)
-            if len(checks) == 1:  # (as it is: a pipeline costs redis-py twice a command)
-                answers = _Direct(client).send(checks[0])
-            else:
-                with client.pipeline(transaction=False) as pipe:
-                    for check in checks:
-                        check.queue(pipe)
-                    answers = pipe.execute()
+            trip = Trip(redis_client(current_app))
+            for check in checks:
+                check.queue(trip)
+            answers = trip.execute()
         except redis.RedisError:
             unanswered(checks)
         else:
@@ -140,23 +136,6 @@ def settle(response: Response) -> Response:
     except Outdated:
         return made_again()
     return response
-
-
-class _Direct:
-    """Stands for a pipeline to a check whose command goes alone: sent as it is queued."""
-
-    def __init__(self, client: redis.Redis) -> None:
-        self._client = client
-        self._answers: list = []
-
-    def __getattr__(self, command: str):
-        def send(*args, **kwargs):
-            self._answers.append(getattr(self._client, command)(*args, **kwargs))
-        return send
-
-    def send(self, check: Check) -> list:
-        check.queue(self)
-        return self._answers
 
 
 def made_again() -> Response:

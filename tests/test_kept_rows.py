@@ -16,6 +16,7 @@ from forum.board.models import Forum, Topic
 from forum.conversations import services as conversations
 from forum.extensions import db
 from forum.notify import services as notify
+from forum.redisconn import Trip
 from tests.conftest import record_round_trips
 
 REDIS = "redis://127.0.0.1:6379/13"
@@ -134,7 +135,7 @@ def test_without_redis_answering_the_forum_is_read(servers, make, login, monkeyp
 
     def away(self, *args, **kwargs):
         raise redis.ConnectionError("away")
-    monkeypatch.setattr(redis.client.Pipeline, "execute", away)
+    monkeypatch.setattr(Trip, "execute", away)
     reads, page = _forum_reads(second, browser, url)
     assert reads == 1 and "<h1>Rotas</h1>" in page
 

@@ -18,6 +18,7 @@ from forum.accounts.models import MemberSession, Role, User
 from forum.board import services as board
 from forum.board.models import Post, Topic
 from forum.extensions import db
+from forum.redisconn import Trip
 from tests.conftest import QueryCounter, record_round_trips
 
 REDIS = "redis://127.0.0.1:6379/13"
@@ -278,14 +279,14 @@ def test_with_redis_not_answering_the_check_the_member_is_loaded_again(servers, 
     member = make.user()
     browser = login(member, client=second.test_client())
     _kept_on(second, browser, "/articles")
-    real = redis.client.Pipeline.execute
+    real = Trip.execute
 
     def away(self, *args, **kwargs):
         raise redis.ConnectionError("away")
-    monkeypatch.setattr(redis.client.Pipeline, "execute", away)
+    monkeypatch.setattr(Trip, "execute", away)
     assert _member_loaded(second, browser, "/articles")  # the same: the page goes on
-    monkeypatch.setattr(redis.client.Pipeline, "execute", real)
+    monkeypatch.setattr(Trip, "execute", real)
     _kept_on(second, browser, "/articles")
     _write(first, update(User).where(User.id == member.id).values(role=Role.MODERATOR))
-    monkeypatch.setattr(redis.client.Pipeline, "execute", away)
+    monkeypatch.setattr(Trip, "execute", away)
     assert "Moderation" in browser.get("/articles").text  # changed: made again
