@@ -11,7 +11,7 @@ import pytest
 import redis
 from flask import Flask
 
-from forum.redisconn import Trip, redis_client
+from forum.redisconn import Trip, _packed, redis_client
 
 REDIS = "redis://127.0.0.1:6379/13"
 
@@ -71,3 +71,16 @@ def test_redis_away_is_a_redis_error_within_the_timeout():
     with pytest.raises(redis.RedisError):
         trip.execute()
     assert time.monotonic() - started < 2
+
+
+def test_commands_are_packed_as_redis_py_packs_them(client):
+    client, prefix = client
+    commands = [("GET", f"{prefix}é"), ("MGET", "a", b"b\r\n", "c"), ("HINCRBY", "h", "7", 1),
+                ("GETRANGE", "k", 0, 120)]
+    connection = client.connection_pool.get_connection()
+    try:
+        assert _packed(commands) == b"".join(connection.pack_commands(commands))
+    finally:
+        client.connection_pool.release(connection)
+    with pytest.raises(TypeError):
+        _packed([("GET", 1.5)])
