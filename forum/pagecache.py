@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -47,6 +48,7 @@ from sqlalchemy.orm import Session
 from . import clock
 from .extensions import db
 from . import metrics, roundtrip
+from .recent import Recent
 from .redisconn import Trip, redis_client
 from .urls import page_arg, page_count
 
@@ -71,6 +73,7 @@ class Entry:
     viewed_topic: int | None
     versions: tuple[int, ...]
     view_counted: bool = False  # its look-up counted the view of viewed_topic (RedisStore)
+    text: str | None = None  # the body decoded, when the store holds it so (RedisStore)
 
 
 class MemoryStore:
@@ -144,15 +147,29 @@ return found
 """
 
 
+# A fragment this large is also held in the worker's memory (RedisStore._held), at most
+# this many of them.
+HELD_SMALLEST = 4096
+HELD_ENTRIES = 64
+
+
 class RedisStore:
     """Pages and versions in Redis, shared by every worker of every app server. A lookup is
     one MGET (the page and its scopes' versions), or one script that also counts a kept
-    topic page's view; a page expires with PAGE_CACHE_SECONDS."""
+    topic page's view; a page expires with PAGE_CACHE_SECONDS.
+
+    A large fragment (a topic page's posts, its body: tens of KB) is also *held* by the
+    worker that fetched or stored it, with the head it was stored under in Redis (its
+    versions and a nonce of its own). Its next look-up reads only that head back
+    (GETRANGE, in the same round trip): the same head, and the held copy is the one in
+    Redis, used without its bytes crossing the socket again or being decoded again; another
+    (another worker kept a newer one) or none (expired), and it is fetched, or rendered."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self.client = client
         self.prefix = prefix
         self._fetch_counting_view = client.register_script(FETCH_COUNTING_VIEW)
+        self._held: Recent[str, tuple[bytes, Entry]] = Recent(HELD_ENTRIES)
 
     def _page(self, key: str) -> str:
         kind = "fragment" if key.startswith(FRAGMENT) else "page"
@@ -181,13 +198,18 @@ class RedisStore:
         once. `along`'s commands go in the same round trip (redisconn.Trip), and it is given
         their answers."""
         scopes = sorted({scope for _, needed in wanted for scope in needed})
-        keys = [self._page(key) for key, _ in wanted] + [self._version(s) for s in scopes]
+        pages = [self._page(key) for key, _ in wanted]
+        held = [self._held.get(page) for page in pages]
+        fetched = [page for page, found in zip(pages, held) if found is None]
         checks = roundtrip.riders()  # what the request owes (a kept member's generation)
         trip = Trip(self.client)
         try:
             for check in checks:
                 check.queue(trip)
-            trip.mget(keys)
+            trip.mget(fetched + [self._version(s) for s in scopes])
+            for page, found in zip(pages, held):
+                if found is not None:  # only its head: is it still the one in Redis?
+                    trip.getrange(page, 0, len(found[0]) - 1)
             if along is not None:
                 along.queue(trip)
             answers = trip.execute()
@@ -195,26 +217,51 @@ class RedisStore:
             roundtrip.unanswered(checks)
             raise
         raw, *answers = roundtrip.answered(checks, answers)
+        heads, answers = answers[:len(pages) - len(fetched)], answers[len(pages) - len(fetched):]
         if along is not None:
             along.answered(answers)
-        version = dict(zip(scopes, (int(n or 0) for n in raw[len(wanted):])))
-        return [self._entry(raw[i], tuple(version[scope] for scope in needed))
-                for i, (_, needed) in enumerate(wanted)]
+        version = dict(zip(scopes, (int(n or 0) for n in raw[len(fetched):])))
+        found_raw, found_heads = iter(raw[:len(fetched)]), iter(heads)
+        results, again = [], []
+        for page, found, (_, needed) in zip(pages, held, wanted):
+            versions = tuple(version[scope] for scope in needed)
+            if found is None:
+                results.append(self._entry(next(found_raw), versions, page))
+            elif next(found_heads) == found[0]:
+                entry = found[1]
+                results.append((entry if entry.versions == versions else None, versions))
+            else:  # replaced by another worker's, or gone: fetched again below
+                self._held.drop(page)
+                again.append(len(results))
+                results.append((None, versions))
+        if again:  # (once a worker after each change another worker kept first)
+            for at, fetched_again in zip(again, self.client.mget([pages[i] for i in again])):
+                results[at] = self._entry(fetched_again, results[at][1], pages[at])
+        return results
 
-    @staticmethod
-    def _entry(raw: bytes | None, versions: tuple[int, ...]):
+    def _entry(self, raw: bytes | None, versions: tuple[int, ...], page: str | None = None):
+        """The entry stored as `raw` if kept under `versions`; one fetched for a fragment's
+        `page` key is held if large."""
         if raw is None:
             return None, versions
         head, _, body = raw.partition(b"\n")
         meta = json.loads(head)
         if tuple(meta["versions"]) != versions:
             return None, versions
-        return Entry(body, meta["type"], 0.0, meta["topic"], versions), versions
+        entry = Entry(body, meta["type"], 0.0, meta["topic"], versions)
+        if page is not None and len(body) >= HELD_SMALLEST:
+            entry = replace(entry, text=body.decode())
+            self._held.put(page, (head + b"\n", entry))
+        return entry, versions
 
     def store(self, key: str, entry: Entry, seconds: int) -> None:
         head = json.dumps({"type": entry.content_type, "topic": entry.viewed_topic,
-                           "versions": list(entry.versions)}).encode()
-        self.client.set(self._page(key), head + b"\n" + entry.body, ex=max(1, seconds))
+                           "versions": list(entry.versions),
+                           "n": os.urandom(6).hex()}).encode() + b"\n"
+        page = self._page(key)
+        self.client.set(page, head + entry.body, ex=max(1, seconds))
+        if key.startswith(FRAGMENT) and len(entry.body) >= HELD_SMALLEST:
+            self._held.put(page, (head, replace(entry, text=entry.text or entry.body.decode())))
 
     def bump(self, scopes: set[str]) -> None:
         with self.client.pipeline(transaction=False) as pipe:
@@ -223,6 +270,7 @@ class RedisStore:
             pipe.execute()
 
     def clear(self) -> None:
+        self._held.clear()
         for key in self.client.scan_iter(f"{self.prefix}*", count=500):
             self.client.delete(key)
 
@@ -395,7 +443,7 @@ class KeptFragment:
     def _found(self, entry: Entry | None, versions: tuple[int, ...]) -> None:
         self._key, self._versions = self._full_key, versions
         if entry is not None:
-            self.html = entry.body.decode()
+            self.html = entry.text if entry.text is not None else entry.body.decode()
 
     def or_render(self, render: Callable[[], str]) -> str:
         """The kept copy, or `render()` kept now."""
@@ -422,7 +470,7 @@ class KeptFragment:
             try:
                 store().store(self._key, Entry(html.encode(), "text/html",
                                                time.monotonic() + self._seconds, None,
-                                               self._versions), self._seconds)
+                                               self._versions, text=html), self._seconds)
             except redis.RedisError:
                 pass
         return html

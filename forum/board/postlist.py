@@ -110,13 +110,28 @@ def look_up(fragment: pagecache.KeptFragment, topic) -> KeptList | None:
     it since the topic last changed (the page loads its Posts then, and keeps the list)."""
     if fragment.html is None:
         return None
-    head, found, html = fragment.html.partition(FACTS_END)
-    if not found:
+    read = current_app.extensions.setdefault("forum.read_lists", Recent(READ_KEPT))
+    parts = read.get(fragment.html)
+    if parts is None:
+        head, found, html = fragment.html.partition(FACTS_END)
+        try:
+            parts = (json.loads(head), html) if found else None
+        except ValueError:  # not what pack() wrote: render afresh
+            parts = None
+        read.put(fragment.html, parts)
+    if parts is None:
         return None
     try:
-        return KeptList([PostFacts.from_row(row, topic) for row in json.loads(head)], html)
-    except (ValueError, TypeError):  # not what pack() wrote: render afresh
+        return KeptList([PostFacts.from_row(row, topic) for row in parts[0]], parts[1])
+    except (ValueError, TypeError):
         return None
+
+
+# Kept lists this process read last, split into their facts and their HTML: the store
+# holds a large fragment as one text (pagecache.RedisStore), so a list read again is the
+# same text, found here by identity without splitting or parsing it again, and its HTML the
+# same text too, which `fill` keys its filled lists by (a string hashes once).
+READ_KEPT = 32
 
 
 def _pack(posts, topic, html: str) -> str:
