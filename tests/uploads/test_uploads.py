@@ -86,6 +86,9 @@ def test_a_picture_comes_back_without_its_gps_and_a_pdf_as_a_download(client, ma
     assert served.headers["Content-Disposition"] == 'inline; filename=holiday.png'
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in served.headers["Content-Security-Policy"]
+    # the file's own policy only: the site's is added to responses that set none
+    assert len(served.headers.getlist("Content-Security-Policy")) == 1
+    assert served.headers.getlist("X-Content-Type-Options") == ["nosniff"]
     download = client.get(f"/files/{pdf.id}/guide.pdf")
     assert download.data == PDF and download.mimetype == "application/pdf"
     assert download.headers["Content-Disposition"] == "attachment; filename=guide.pdf"
