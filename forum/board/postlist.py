@@ -181,9 +181,16 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
     if abilities.user_id is None:
         return Markup(MARKER.sub("", html).replace(EXTRAS, str(extras), 1))
     shapes: dict[Shape, int] = {}
-    shape_of = tuple(shapes.setdefault(Shape(
-        abilities.post(post), post.id in helpful, topic.accepted_post_id == post.id,
-        abilities.reply and post.is_public), len(shapes)) for post in posts)
+    numbers = []
+    accepted, reply, may = topic.accepted_post_id, abilities.reply, abilities.post
+    for post in posts:  # (a loop, not a generator: this runs for 25 posts on every page)
+        shape = Shape(may(post), post.id in helpful, accepted == post.id,
+                      reply and post.is_public)
+        number = shapes.get(shape)
+        if number is None:
+            number = shapes[shape] = len(shapes)
+        numbers.append(number)
+    shape_of = tuple(numbers)
     # Most members see a page with the same controls on each post (none of it theirs, none
     # found helpful): the filled list is kept for them, the token marked.
     filled = current_app.extensions.setdefault("forum.filled_lists", Recent(FILLED_KEPT))
