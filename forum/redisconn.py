@@ -38,9 +38,6 @@ class Trip:
         self._client = client
         self._commands: list[tuple] = []
 
-    def __len__(self) -> int:
-        return len(self._commands)
-
     def get(self, key: str) -> None:
         self._commands.append(("GET", key))
 

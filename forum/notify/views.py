@@ -38,11 +38,15 @@ def index():
     require(me, "manage_notifications", me)
     page, pages, listed = _listed(me, page_arg())
     return render_template("notify/index.html", page=page, pages=pages,
-                           listed=Markup(with_csrf_token(listed)),
-                           here=url_for(".index", page=page if page > 1 else None))
+                           listed=Markup(with_csrf_token(listed)), here=_here(page))
 
 
 PAGES_END = "<!--/pages-->"  # ends "page,pages" before a kept page's HTML
+
+
+def _here(page: int) -> str:
+    """The address of page `page` of the notifications (its forms come back to it)."""
+    return url_for(".index", page=page if page > 1 else None)
 
 
 def _listed(me, asked: int) -> tuple[int, int, str]:
@@ -58,7 +62,7 @@ def _listed(me, asked: int) -> tuple[int, int, str]:
     notifications, page, pages = queries.notification_page(me, asked, PER_PAGE)
     html = without_csrf_token(render_template(
         "notify/_list.html", notifications=notifications, page=page, pages=pages,
-        here=url_for(".index", page=page if page > 1 else None)))
+        here=_here(page)))
     kept.keep(f"{page},{pages}{PAGES_END}{html}")
     return page, pages, html
 
