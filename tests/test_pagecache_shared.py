@@ -339,7 +339,7 @@ def test_a_members_search_looks_up_its_forums_form_and_results_in_one_call(
 
 
 def test_a_members_notifications_come_in_one_round_trip_and_follow_the_other_server(
-        servers, make, login, monkeypatch):
+        servers, make, login, monkeypatch, still_clock):  # (no window turns between views)
     """A member's page of notifications seen again is one look-up (the kept page and the
     check of the kept member, in one MGET), no statement; a notification written on the
     other server, and one marked read there, show on the next page."""
