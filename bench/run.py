@@ -14,8 +14,11 @@ default) for the "visitor (cached)" column, then with it off for "visitor (cache
 "member". Members: --members distinct members (64) log in through
 the real log-in form (CSRF token and all); wrk then spreads each page's requests over their
 cookies (bench/members.lua). Each page gets `wrk -c16 -d<seconds>s --latency` per column.
-The baseline is measured before and after the forum pages and their mean is the reference,
-so each page's ratio to it stays meaningful on a noisy shared machine.
+The baseline is measured beside every page: a baseline run before each page's run and one
+after the last, and a page's ratio is to the mean of the two runs either side of it. The
+machine's speed drifts (runs minutes apart here differed by 15-40%), so a page measured in a
+slow minute is compared with the baseline in that minute, not with one taken at the start
+(bench/README.md, session 20). The summary keeps every baseline run.
 
 In-process, for the visitor (cache off) and one member: SQL statements of one request
 (a before_cursor_execute listener) and the median time through the Flask test client. Worker
@@ -421,7 +424,8 @@ def table(rows: list[dict], baseline: dict, summary: dict) -> str:
               f"- big topic, member time per request relative to its first page (target "
               f"<= 1.10): last page {summary.get('last_over_first_in_process')} in-process, "
               f"deepest full page {summary.get('deep_over_first_in_process')} in-process",
-              f"- baseline runs (before, after): {summary['baseline_runs']} req/s",
+              f"- baseline runs, one beside each page run (a page's ratio is to the mean "
+              f"of the two either side of it): {summary['baseline_runs']} req/s",
               f"- targets missed: {'; '.join(summary['missed']) or 'none'}"]
     return "\n".join(lines)
 
@@ -460,7 +464,27 @@ def judge(rows: list[dict], summary: dict) -> list[str]:
     return missed
 
 
-def run_pages(server: Server, listed, modes, args, cookies: Path | None, rows) -> None:
+class Beside:
+    """The baseline measured beside the pages: `before()` is the latest baseline run (made
+    if there is none yet), `after()` makes a new one, which is the next page's `before()`."""
+
+    def __init__(self, baseline: Server, args) -> None:
+        self.baseline, self.args = baseline, args
+        self.runs: list[dict] = []
+
+    def _run(self) -> dict:
+        self.runs.append(wrk(self.baseline.url + "/", self.args.seconds, self.args.connections))
+        return self.runs[-1]
+
+    def before(self) -> dict:
+        return self.runs[-1] if self.runs else self._run()
+
+    def after(self) -> dict:
+        return self._run()
+
+
+def run_pages(server: Server, listed, modes, args, cookies: Path | None, rows,
+              beside: Beside) -> None:
     for name, path, members_only in listed:
         row = rows.setdefault(path, {"name": name, "path": path, "runs": {}})
         for mode in modes:
@@ -476,13 +500,18 @@ def run_pages(server: Server, listed, modes, args, cookies: Path | None, rows) -
             elif status != 200:
                 run = {"status": f"error {status}"}
             else:
+                before = beside.before()
                 wrk(server.url + path, 1, args.connections, jar)  # warm
                 run = {"status": "ok", **wrk(server.url + path, args.seconds,
                                              args.connections, jar)}
+                after = beside.after()
+                run["baseline_rps"] = round((before["rps"] + after["rps"]) / 2, 1)
+                run["ratio"] = round(run["rps"] / run["baseline_rps"], 3)
             row["runs"][mode] = run
             print(f"{name:<30} {MODE_TITLES[mode]:<20} {run['status']:<10} "
                   f"{run.get('rps', 0):7.0f} req/s  p50 {run.get('p50_ms', '-')} ms  "
-                  f"p99 {run.get('p99_ms', '-')} ms", flush=True)
+                  f"p99 {run.get('p99_ms', '-')} ms  ratio {run.get('ratio', '-')} "
+                  f"(baseline beside {run.get('baseline_rps', '-')})", flush=True)
 
 
 def main() -> None:
@@ -530,13 +559,13 @@ def main() -> None:
                       gunicorn_args)
     try:
         wrk(baseline.url + "/", 2, args.connections)  # warm both the machine and the workers
-        baseline_runs = [wrk(baseline.url + "/", args.seconds, args.connections)]
-        print(f"baseline: {baseline_runs[0]['rps']:.0f} req/s", flush=True)
+        beside = Beside(baseline, args)
+        print(f"baseline: {beside.before()['rps']:.0f} req/s", flush=True)
         if "visitor" in modes:
             forum = Server(FORUM_APP, {**env, "PAGE_CACHE_SECONDS": "10"},
                            RESULTS / "gunicorn-forum.log", gunicorn_args)
             try:
-                run_pages(forum, listed, ["visitor"], args, None, rows)
+                run_pages(forum, listed, ["visitor"], args, None, rows, beside)
                 forum_rss += forum.worker_rss_mb()
             finally:
                 forum.stop()
@@ -552,13 +581,13 @@ def main() -> None:
                     summary["members_logged_in"] = log_in_members(forum.url, members, cookies)
                     print(f"{summary['members_logged_in']} members logged in through the form "
                           f"in {time.perf_counter() - started:.1f}s", flush=True)
-                run_pages(forum, listed, rest, args, cookies, rows)
+                run_pages(forum, listed, rest, args, cookies, rows, beside)
                 forum_rss += forum.worker_rss_mb()
             finally:
                 forum.stop()
                 if cookies is not None:
                     cookies.unlink(missing_ok=True)
-        baseline_runs.append(wrk(baseline.url + "/", args.seconds, args.connections))
+        baseline_runs = beside.runs
         baseline_rss = baseline.worker_rss_mb()
     finally:
         baseline.stop()
@@ -568,10 +597,6 @@ def main() -> None:
                  "p50_ms": statistics.mean(r["p50_ms"] for r in baseline_runs),
                  "p99_ms": statistics.mean(r["p99_ms"] for r in baseline_runs)}
     ordered = list(rows.values())
-    for row in ordered:
-        for run in row["runs"].values():
-            if run["status"] == "ok":
-                run["ratio"] = round(run["rps"] / reference["rps"], 3)
     if not args.no_in_process:
         measured = measure_in_process(database_url, [r["path"] for r in ordered],
                                       members[0][1] if members else None)
