@@ -324,7 +324,7 @@ def test_a_members_search_looks_up_its_forums_form_and_results_in_one_call(
             built.append(1), real_init(self, *a, **k))[1])
         page = client.get(url).text
         assert f"/t/{topic.id}-" in page and 'value="rota"' in page
-        assert "<title>Search results for “rota”" in page
+        assert "<title>Search results for &ldquo;rota&rdquo;" in page
         looked_up = [trip for trip in trips if "MGET" in trip]
         assert looked_up == [["GET", "MGET"]] + ([["MGET"]] if "author" in url else []), trips
         # kept results were made by the same, valid, search: no form to build or check

@@ -31,7 +31,7 @@ def test_log_links_targets_by_title_and_name(client, app, make, moderator):
     assert re.search(rf'<a href="/t/{topic.id}-[^"]*">A clearer name</a>', page), page
     assert re.search(rf'<a href="[^"]*#post-{reply_id}">[^<]*A clearer name[^<]*</a>', page)
     assert f'<a href="/u/{suspended.display_name.replace(" ", "%20")}">Sus Pended</a>' in page
-    assert "title: Old name → A clearer name" in page
+    assert "title: Old name &rarr; A clearer name" in page
     # The member's history on their profile reads the same way.
     profile = client.get("/u/Alice Author").text
     assert "topic #" not in profile and "post #" not in profile

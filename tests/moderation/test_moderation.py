@@ -139,7 +139,7 @@ def test_log_page_filters_and_csv(client, app, make, moderator):
     client.post(f"/t/{t1.id}/moderate/lock", data={"reason": "for Alice"})
     client.post(f"/t/{t2.id}/moderate/pin", data={"pin": "1", "reason": "for Bob"})
     page = client.get("/moderation/log").text
-    assert "for Alice" in page and "for Bob" in page and "locked: no → yes" in page
+    assert "for Alice" in page and "for Bob" in page and "locked: no &rarr; yes" in page
     assert 'href="/moderation/review"' in client.get("/").text  # linked in the header
     page = client.get("/moderation/log?member=Alice Author").text
     assert "for Alice" in page and "for Bob" not in page
