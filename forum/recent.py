@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -34,3 +34,13 @@ class Recent(OrderedDict[K, V], Generic[K, V]):
     def clear(self) -> None:
         with self._lock:
             super().clear()
+
+
+def app_recent(app: Any, name: str, limit: int) -> Recent:
+    """The app's Recent named `name` (in app.extensions), made the first time. Not
+    `extensions.setdefault(name, Recent(limit))`: that makes a Recent (an OrderedDict and a
+    lock) on every call only to drop it, nine times on a topic page."""
+    found = app.extensions.get(name)
+    if found is None:
+        found = app.extensions.setdefault(name, Recent(limit))
+    return found

@@ -15,7 +15,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from . import clock, textdiff
-from .recent import Recent
+from .recent import Recent, app_recent
 from .permissions import can
 from .urls import (chrome_links, page_links, path_for, permalink, post_url, template_url_for,
                    topic_url)
@@ -124,8 +124,7 @@ CSRF_REUSE_ENTRIES = 4096
 
 def _signed_tokens() -> Recent[str, tuple[float, str]]:
     """This app's signed tokens: the session's raw token -> (when signed, signed token)."""
-    return current_app.extensions.setdefault("forum.signed_csrf_tokens",
-                                             Recent(CSRF_REUSE_ENTRIES))
+    return app_recent(current_app, "forum.signed_csrf_tokens", CSRF_REUSE_ENTRIES)
 
 
 def _csrf_field() -> str:
@@ -257,8 +256,7 @@ class MemoExtension(Extension):
     def _piece(key: tuple, caller) -> Markup:
         if current_app.jinja_env.auto_reload:
             return Markup(caller())
-        pieces = current_app.extensions.setdefault("forum.template_pieces",
-                                                   Recent(KEPT_PIECES))
+        pieces = app_recent(current_app, "forum.template_pieces", KEPT_PIECES)
         try:
             found = pieces.get(key)
         except TypeError:  # a value that cannot be a key (a list, a dict): made each time

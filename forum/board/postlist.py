@@ -38,7 +38,7 @@ from markupsafe import Markup, escape
 
 from .. import pagecache
 from ..permissions import PostAbilities
-from ..recent import Recent
+from ..recent import app_recent
 from ..templating import with_csrf_token, without_csrf_token
 from .queries import PostFacts
 
@@ -110,7 +110,7 @@ def look_up(fragment: pagecache.KeptFragment, topic) -> KeptList | None:
     it since the topic last changed (the page loads its Posts then, and keeps the list)."""
     if fragment.html is None:
         return None
-    read = current_app.extensions.setdefault("forum.read_lists", Recent(READ_KEPT))
+    read = app_recent(current_app, "forum.read_lists", READ_KEPT)
     parts = read.get(fragment.html)
     if parts is None:
         head, found, html = fragment.html.partition(FACTS_END)
@@ -148,7 +148,7 @@ def _controls(shapes: tuple[Shape, ...], topic_id: int,
     marked: board/_post_controls.html rendered once per process for these shapes on this
     topic, and kept for the next member whose page has the same ones; what it shows depends
     on nothing else (its links are the app's paths for the stamps)."""
-    kept = current_app.extensions.setdefault("forum.post_controls", Recent(CONTROLS_KEPT))
+    kept = app_recent(current_app, "forum.post_controls", CONTROLS_KEPT)
     key = (shapes, topic_id, manage_answer)
     stamped = kept.get(key)
     if stamped is None:
@@ -193,7 +193,7 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
     shape_of = tuple(numbers)
     # Most members see a page with the same controls on each post (none of it theirs, none
     # found helpful): the filled list is kept for them, the token marked.
-    filled = current_app.extensions.setdefault("forum.filled_lists", Recent(FILLED_KEPT))
+    filled = app_recent(current_app, "forum.filled_lists", FILLED_KEPT)
     key = (html, tuple(shapes), shape_of, topic.id, abilities.manage_answer, str(extras))
     found = filled.get(key)
     if found is None:

@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from .. import pagecache
 from ..permissions import can
-from ..recent import Recent
+from ..recent import Recent, app_recent
 from ..templating import with_csrf_token, without_csrf_token
 
 MARKER = re.compile(r"<!--topic:(views|poll|posts|reply|suggested)-->")
@@ -60,7 +60,7 @@ HINTS = 4096
 
 
 def _hints() -> Recent[tuple[int, int, bool], str]:
-    return current_app.extensions.setdefault("forum.kept_bodies", Recent(HINTS))
+    return app_recent(current_app, "forum.kept_bodies", HINTS)
 
 
 def likely_kept(topic_id: int, page: int, by_helpful: bool,
