@@ -5,7 +5,7 @@ import json
 import logging
 
 from forum.extensions import db
-from forum import outbox
+from forum import metrics, outbox
 
 TOKEN = "a-long-random-metrics-token"
 
@@ -96,6 +96,21 @@ def test_metrics_count_requests_statements_cache_limits_and_the_outbox(other_app
     assert grew("forum_rate_limited_total", action="login") == 1
     assert _sample(after, "forum_outbox_depth") == 1
     assert _sample(after, "forum_outbox_oldest_age_seconds") >= 0
+
+
+def test_a_request_again_finds_its_metrics_samples_without_labels(client, monkeypatch):
+    """The request metrics' samples are found once per endpoint, method and status
+    (metrics._children): labels() takes a lock and builds a key on each call."""
+    client.get("/healthz")
+    asked = []
+    for metric in (metrics.REQUEST_SECONDS, metrics.SQL_STATEMENTS, metrics.REQUESTS):
+        real = metric.labels
+        monkeypatch.setattr(metric, "labels", lambda *a, _real=real, **k: (
+            asked.append(a), _real(*a, **k))[1])
+    client.get("/healthz")
+    assert asked == []
+    client.get("/no-such-page")  # a new endpoint and status: asked once each
+    assert len(asked) == 3
 
 
 def test_a_request_is_logged_once_with_the_proxy_request_id(other_app, caplog):
