@@ -9,6 +9,7 @@ from datetime import datetime
 import jinja2
 from jinja2 import nodes
 from jinja2.ext import Extension
+from jinja2.runtime import new_context as jinja_new_context
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -187,6 +188,22 @@ class Template(jinja2.Template):
     tests/test_template_urls.py checks imports still see the page's globals."""
 
     _global_names: frozenset[str] | None = None
+
+    def new_context(self, vars=None, shared=False, locals=None):
+        """Jinja's context for a render, given the template's globals as one dict of what
+        its ChainMap (the template's own over the environment's) holds now. Jinja copies
+        the globals into each render's context and takes a set of their names, and read
+        through the ChainMap that was key by key in Python: ~25 us of every page's render
+        (~55 globals), against ~1 us for dict.update (issue 15, session 20). The same
+        names and values, read at each render as the ChainMap would give them."""
+        maps = getattr(self.globals, "maps", None)
+        if maps is None or shared:
+            return super().new_context(vars, shared, locals)
+        globals_now: dict = {}
+        for mapping in reversed(maps):
+            globals_now.update(mapping)
+        return jinja_new_context(self.environment, self.name, self.blocks, vars, shared,
+                                 globals_now, locals)
 
     def _get_default_module(self, ctx=None):
         if ctx is not None:
