@@ -39,7 +39,7 @@ from markupsafe import Markup, escape
 from .. import pagecache
 from ..permissions import PostAbilities
 from ..recent import app_recent
-from ..templating import with_csrf_token, without_csrf_token
+from ..templating import csrf_parts, with_csrf_parts, without_csrf_token
 from .queries import PostFacts
 
 MARKER = re.compile(r"<!--viewer:(vote|answer|actions):(\d+)-->")
@@ -197,9 +197,9 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
     key = (html, tuple(shapes), shape_of, topic.id, abilities.manage_answer, str(extras))
     found = filled.get(key)
     if found is None:
-        found = _filled(posts, *key)
+        found = csrf_parts(_filled(posts, *key))
         filled.put(key, found)
-    return Markup(with_csrf_token(found))
+    return Markup(with_csrf_parts(found))
 
 
 FILLED_KEPT = 32  # filled lists each process keeps (fill): ~130 KB each for a topic page

@@ -9,7 +9,7 @@ import pytest
 from flask import template_rendered
 from sqlalchemy import select
 
-from forum import clock, pagecache
+from forum import clock, pagecache, templating
 from forum.board import postlist
 from forum.accounts.models import Role, User
 from forum.board.models import Approval, Post, Topic, TopicKind
@@ -230,3 +230,28 @@ def test_a_filled_list_is_kept_for_members_with_the_same_controls(app, make, log
     own = login(author, client=app.test_client()).get(url).text
     assert filled == [topic.id, topic.id]  # filled for the author's controls
     assert f'href="/p/{first}/edit"' in own and "/edit" not in pages[0]
+
+
+def test_a_kept_filled_list_has_its_token_marks_found_once(app, make, login, monkeypatch):
+    """A filled list kept in the process is kept split at its CSRF token's marks
+    (templating.csrf_parts): each page joins the parts around its session's token, and
+    does not search the ~50 KB list for the marks again (~40 us a topic page: HTML's many
+    '<' and '>' slow the search)."""
+    topic = make.topic(replies=3)
+    url = f"/t/{topic.id}-{topic.slug}"
+    clock.freeze()
+    login(make.user(), client=app.test_client()).get(url)
+    searched = []
+    real_split = templating.csrf_parts
+    monkeypatch.setattr(postlist, "csrf_parts", lambda html: (searched.append(len(html)),
+                                                              real_split(html))[1],
+                        raising=False)
+    monkeypatch.setattr(postlist, "with_csrf_token", lambda html: (searched.append(len(html)),
+                                                                   html), raising=False)
+    client = login(make.user(), client=app.test_client())
+    page = client.get(url).text
+    assert searched == []
+    token = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+    assert len(token) == 1 and templating.CSRF_MARK not in page
+    parts = templating.csrf_parts("a<!--csrf-->b<!--csrf-->c")
+    assert parts == ("a", "b", "c") and templating.csrf_parts("plain") == ("plain",)
