@@ -411,3 +411,27 @@ def test_a_held_post_list_is_the_one_in_redis_or_fetched_again(servers, make, lo
             store.client.delete(page)
     assert "shared calendar now" in readers[1].get(url).text
     assert [len(r) for r in renders] == [2, 1]
+
+
+def test_a_fragment_looked_up_again_has_its_name_and_head_worked_out_once(servers,
+                                                                          monkeypatch):
+    """The store works out a key's Redis name (a SHA-256) and a stored head (JSON) once,
+    and finds them again by the key and the head's bytes (a few us each, six or seven
+    times a topic page)."""
+    first, _ = servers
+    with first.test_request_context("/"):
+        store = pagecache.store(first)
+        wanted = [("fragment:test-names", [pagecache.SITE])]
+        versions = store.fetch_many(wanted)[0][1]
+        store.store("fragment:test-names",
+                    pagecache.Entry(b"small", "text/html", 0.0, None, versions), 60)
+        parsed, hashed = [], []
+        real_loads, real_sha = pagecache.json.loads, pagecache.hashlib.sha256
+        monkeypatch.setattr(pagecache.json, "loads", lambda raw: (parsed.append(raw),
+                                                                  real_loads(raw))[1])
+        monkeypatch.setattr(pagecache.hashlib, "sha256", lambda raw: (hashed.append(raw),
+                                                                      real_sha(raw))[1])
+        for _ in range(3):
+            (entry, _), = store.fetch_many(wanted)
+            assert entry is not None and entry.body == b"small"
+        assert len(parsed) == 1 and hashed == []
