@@ -34,7 +34,7 @@ class KeptSessionInterface(SecureCookieSessionInterface):
             return super().open_session(app, request)
         kept = self._kept.get(value)
         if kept is not None and time.time() <= kept[0]:
-            return self.session_class(copy.deepcopy(kept[1]))
+            return self.session_class(_copy(kept[1]))
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
@@ -45,3 +45,16 @@ class KeptSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         self._kept.put(value, (signed_at.timestamp() + max_age, copy.deepcopy(data)))
         return self.session_class(data)
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A request's own copy of a kept session: a dict of the same plain values (a member's
+    session: ids, flags, the CSRF token) is copied as it is; one holding a list or a dict
+    (flashed messages, which a request changes in place) is copied all the way down.
+    copy.deepcopy of a member's session was ~10 us of every page."""
+    if all(type(value) in _PLAIN for value in data.values()):
+        return dict(data)
+    return copy.deepcopy(data)
