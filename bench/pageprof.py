@@ -1,6 +1,7 @@
 """One page in-process: time it, list its SQL with timings, or profile it (cProfile).
 
-    python bench/pageprof.py /f/some-forum [--repeat 20] [--sql] [--profile] [--member]
+    python bench/pageprof.py /f/some-forum [--repeat 20] [--sql] [--profile [--dump FILE]]
+                                           [--member]
 
 Uses $BENCH_DATABASE_URL (default: the forum_bench database) and the Flask test client, so
 what it shows is the application's own cost, without gunicorn or the network. The page cache
@@ -32,6 +33,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--sql", action="store_true", help="list each statement and its time")
     parser.add_argument("--profile", action="store_true", help="cProfile, top 30 by own time")
+    parser.add_argument("--dump", metavar="FILE",
+                        help="with --profile: also write the stats to FILE (pstats), to read "
+                             "callers and callees")
     parser.add_argument("--member", nargs="?", const="auto", metavar="EMAIL",
                         help="as a logged-in member (default: the first ordinary member)")
     parser.add_argument("--database-url", default=os.environ.get(
@@ -87,6 +91,8 @@ def main() -> None:
             print(f"  {ms:7.2f} ms  {' '.join(statement.split())[:200]}")
     if profiler:
         stats = pstats.Stats(profiler)
+        if args.dump:
+            stats.dump_stats(args.dump)
         print_by_package(stats, args.repeat)
         stats.sort_stats("tottime").print_stats(30)
         stats.sort_stats("cumulative").print_stats(40)

@@ -427,6 +427,12 @@ def table(rows: list[dict], baseline: dict, summary: dict) -> str:
               f"- baseline runs, one beside each page run (a page's ratio is to the mean "
               f"of the two either side of it): {summary['baseline_runs']} req/s",
               f"- targets missed: {'; '.join(summary['missed']) or 'none'}"]
+    rounds = [f"{row['name']}, {MODE_TITLES[mode]}: {run['round_ratios']} (worst p99 "
+              f"{run['p99_max_ms']} ms)" for row in rows
+              for mode, run in row["runs"].items() if "round_ratios" in run]
+    if rounds:
+        lines += ["- each page's ratio by round (the table gives the medians): "
+                  + "; ".join(rounds)]
     return "\n".join(lines)
 
 
@@ -483,6 +489,34 @@ class Beside:
         return self._run()
 
 
+def measure_rounds(url: str, args, cookies: Path | None, beside: Beside) -> dict:
+    """A page measured in `args.repeat` rounds (one warm-up first), each between two
+    baseline runs and given its own ratio to their mean. With one round, that round. With
+    more, the median of each number: a round that fell in a slow minute of this shared
+    machine (the baseline moves by 20% within a run, and the page's speed with it, not
+    always together) no longer decides the page's result; every round's ratio is kept
+    (`round_ratios`), and the worst p99 (`p99_max_ms`)."""
+    rounds = []
+    for _ in range(max(1, getattr(args, "repeat", 1))):
+        before = beside.before()
+        if not rounds:
+            wrk(url, 1, args.connections, cookies)  # warm
+        measured = wrk(url, args.seconds, args.connections, cookies)
+        after = beside.after()
+        measured["baseline_rps"] = round((before["rps"] + after["rps"]) / 2, 1)
+        measured["ratio"] = round(measured["rps"] / measured["baseline_rps"], 3)
+        rounds.append(measured)
+    if len(rounds) == 1:
+        return {"status": "ok", **rounds[0]}
+    median = {key: statistics.median_low(r[key] for r in rounds)
+              for key in ("rps", "p50_ms", "p99_ms", "baseline_rps", "ratio")}
+    return {"status": "ok", **median, "requests": sum(r["requests"] for r in rounds),
+            "non_2xx": sum(r["non_2xx"] for r in rounds),
+            "socket_errors": "; ".join(r["socket_errors"] for r in rounds if r["socket_errors"]),
+            "round_ratios": [r["ratio"] for r in rounds],
+            "p99_max_ms": max(r["p99_ms"] for r in rounds)}
+
+
 def run_pages(server: Server, listed, modes, args, cookies: Path | None, rows,
               beside: Beside) -> None:
     for name, path, members_only in listed:
@@ -500,13 +534,7 @@ def run_pages(server: Server, listed, modes, args, cookies: Path | None, rows,
             elif status != 200:
                 run = {"status": f"error {status}"}
             else:
-                before = beside.before()
-                wrk(server.url + path, 1, args.connections, jar)  # warm
-                run = {"status": "ok", **wrk(server.url + path, args.seconds,
-                                             args.connections, jar)}
-                after = beside.after()
-                run["baseline_rps"] = round((before["rps"] + after["rps"]) / 2, 1)
-                run["ratio"] = round(run["rps"] / run["baseline_rps"], 3)
+                run = measure_rounds(server.url + path, args, jar, beside)
             row["runs"][mode] = run
             print(f"{name:<30} {MODE_TITLES[mode]:<20} {run['status']:<10} "
                   f"{run.get('rps', 0):7.0f} req/s  p50 {run.get('p50_ms', '-')} ms  "
@@ -519,6 +547,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--members", type=int, default=64)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds per page and column, each beside its own baseline "
+                             "runs; the table gives their medians")
     parser.add_argument("--only", help="comma-separated page names (prefixes) to run")
     parser.add_argument("--modes", default=",".join(MODES),
                         help="which columns to measure: visitor,nocache,member")
@@ -614,12 +645,15 @@ def main() -> None:
             summary[key + "_in_process"] = round(ms / first_ms, 3)
     summary["missed"] = judge(ordered, summary)
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
-              "seconds": args.seconds, "connections": args.connections,
+              "seconds": args.seconds, "repeat": args.repeat,
+              "connections": args.connections,
               "gunicorn": gunicorn_args, "cpus": os.cpu_count(),
               "load_average": os.getloadavg(), "baseline": reference, "pages": ordered,
               "summary": summary, "targets": TARGETS}
     text = (f"# Benchmark {result['when']}\n\n{args.connections} connections, "
-            f"{args.seconds} s per page and column, gunicorn {shlex.join(gunicorn_args)}, "
+            f"{args.seconds} s per page and column"
+            + (f" in each of {args.repeat} rounds (medians)" if args.repeat > 1 else "")
+            + f", gunicorn {shlex.join(gunicorn_args)}, "
             f"{os.cpu_count()} CPUs (shared), load average at the end "
             f"{', '.join(f'{x:.1f}' for x in result['load_average'])}\n\n"
             + table(ordered, reference, summary) + "\n")
