@@ -10,7 +10,7 @@ import jinja2
 from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.runtime import new_context as jinja_new_context
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -182,9 +182,32 @@ def csrf_parts(html: str) -> tuple[str, ...]:
     return tuple(html.split(CSRF_MARK))
 
 
-def with_csrf_parts(parts: tuple[str, ...]) -> str:
-    """The HTML of `csrf_parts` with this session's CSRF token where it was marked."""
-    return parts[0] if len(parts) == 1 else page_csrf_token().join(parts)
+def csrf_pieces(parts: tuple[str, ...]) -> list[str]:
+    """The parts of `csrf_parts` with this session's CSRF token between them, unjoined: for
+    a page that joins its pieces once (render_around)."""
+    if len(parts) == 1:
+        return list(parts)
+    pieces = [page_csrf_token()] * (2 * len(parts) - 1)
+    pieces[::2] = parts
+    return pieces
+
+
+HOLE = "<!--page:hole-->"
+
+
+def render_around(template: str, name: str, pieces: list[str], **context) -> str:
+    """`template` rendered with the HTML of `pieces` as its variable `name`, joined into the
+    page once. A page's largest part (a topic page's body and posts, ~60 KB) passed as
+    Markup was copied whole each time it was wrapped, and once more by the template's
+    `{{ name }}` (markupsafe's escape makes a Markup of anything with __html__): here the
+    template gets a marker instead and the page is joined around it, at the end. The
+    marker is never in user text (titles are escaped, post bodies cleaned of comments: as
+    for board/topicbody.py's markers), and the template must show it exactly once."""
+    page = render_template(template, **context, **{name: Markup(HOLE)})
+    before, found, after = page.partition(HOLE)
+    if not found or HOLE in after:
+        raise ValueError(f"{template} must show {name} exactly once")
+    return "".join([before, *pieces, after])
 
 
 class Template(jinja2.Template):

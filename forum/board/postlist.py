@@ -39,7 +39,7 @@ from markupsafe import Markup, escape
 from .. import pagecache
 from ..permissions import PostAbilities
 from ..recent import app_recent
-from ..templating import csrf_parts, with_csrf_parts, without_csrf_token
+from ..templating import csrf_parts, csrf_pieces, without_csrf_token
 from .queries import PostFacts
 
 MARKER = re.compile(r"<!--viewer:(vote|answer|actions):(\d+)-->")
@@ -167,19 +167,27 @@ KINDS = ("vote", "answer", "actions")
 STAMPED_ID, STAMPED_POSITION = str(STAMP.id), str(STAMP.position)
 
 
-def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Markup:
-    """The list with this viewer's controls in its markers (board/_post_controls.html, at
-    most one render for the page, none when `_controls` kept its shapes; nothing for
-    visitors) and what follows the opening post, `extras`, already rendered by the page.
-    The filled list is kept in the process too, for the next member whose page has the
-    same list and the same controls on each post (FILLED_KEPT): most members, for whom
-    no post there is their own or found helpful.
+def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> list[str]:
+    """The pieces of the list with this viewer's controls in its markers
+    (board/_post_controls.html, at most one render for the page, none when `_controls`
+    kept its shapes; nothing for visitors) and what follows the opening post, `extras`,
+    already rendered by the page: unjoined, for the page to join once
+    (templating.render_around). The filled list is kept in the process too, for the next
+    visitor, and the next member whose page has the same list and the same controls on
+    each post (FILLED_KEPT): most members, for whom no post there is their own or found
+    helpful.
 
     The markers are put in by splitting the list at them and joining, not by a
     substitution calling back into Python per marker (0.4M of a topic page's 13.6M
     instructions, a visitor's too)."""
-    if abilities.user_id is None:
-        return Markup(MARKER.sub("", html).replace(EXTRAS, str(extras), 1))
+    filled = app_recent(current_app, "forum.filled_lists", FILLED_KEPT)
+    if abilities.user_id is None:  # the markers taken out, once per process
+        key = (html, str(extras))
+        found = filled.get(key)
+        if found is None:
+            found = (MARKER.sub("", html).replace(EXTRAS, str(extras), 1),)
+            filled.put(key, found)
+        return list(found)
     shapes: dict[Shape, int] = {}
     numbers = []
     accepted, reply, may = topic.accepted_post_id, abilities.reply, abilities.post
@@ -193,13 +201,12 @@ def fill(html: str, posts, topic, abilities, helpful, extras: str = "") -> Marku
     shape_of = tuple(numbers)
     # Most members see a page with the same controls on each post (none of it theirs, none
     # found helpful): the filled list is kept for them, the token marked.
-    filled = app_recent(current_app, "forum.filled_lists", FILLED_KEPT)
     key = (html, tuple(shapes), shape_of, topic.id, abilities.manage_answer, str(extras))
     found = filled.get(key)
     if found is None:
         found = csrf_parts(_filled(posts, *key))
         filled.put(key, found)
-    return Markup(with_csrf_parts(found))
+    return csrf_pieces(found)
 
 
 FILLED_KEPT = 32  # filled lists each process keeps (fill): ~130 KB each for a topic page
@@ -229,14 +236,21 @@ def _filled(posts, html: str, shapes: tuple[Shape, ...], shape_of: tuple[int, ..
     return "".join(parts).replace(EXTRAS, extras, 1)
 
 
-def post_list(topic, posts, abilities, helpful=(), extras: str = "",
-              kept: pagecache.KeptFragment | None = None, listed: KeptList | None = None,
-              load_posts=None) -> Markup:
-    """The page's list of posts as this viewer sees it. `kept`: the page's look-up of
-    `kept()`, None for a list that is not a topic page's (a link's comments), rendered each
-    time. `listed`: the list `look_up` found there; then `posts` are its facts, and
-    `load_posts()` gives the Posts for a viewer who needs a list of their own (a moderator
-    on a page with a hidden post: one more statement). Else `posts` are Posts."""
+def post_list(topic, posts, abilities, helpful=(), extras: str = "") -> Markup:
+    """A list of posts that is not a topic page's (a link's comments) as this viewer sees
+    it, rendered each time."""
+    return Markup("".join(post_list_pieces(topic, posts, abilities, helpful, extras)))
+
+
+def post_list_pieces(topic, posts, abilities, helpful=(), extras: str = "",
+                     kept: pagecache.KeptFragment | None = None,
+                     listed: KeptList | None = None, load_posts=None) -> list[str]:
+    """The page's list of posts as this viewer sees it, as pieces to join into the page
+    once (templating.render_around). `kept`: the page's look-up of `kept()`, None for a
+    list that is not a topic page's, rendered each time. `listed`: the list `look_up`
+    found there; then `posts` are its facts, and `load_posts()` gives the Posts for a
+    viewer who needs a list of their own (a moderator on a page with a hidden post: one
+    more statement). Else `posts` are Posts."""
     if kept is None:
         html = _render(posts, topic, abilities)
     elif _needs_own_list(posts, abilities):

@@ -28,7 +28,6 @@ import re
 from collections.abc import Callable
 
 from flask import current_app
-from markupsafe import Markup
 
 from .. import pagecache
 from ..permissions import can
@@ -100,10 +99,18 @@ def kept_body(fragment: pagecache.KeptFragment | None, render: Callable[[], str]
     return with_csrf_token(fragment.or_render(lambda: without_csrf_token(render())))
 
 
-def fill(html: str, parts: dict[str, str]) -> Markup:
-    """The body with the viewer's `parts` ({marker name: HTML}) in its markers: split at
-    the markers and joined, so what a part holds is never searched for markers."""
-    pieces = MARKER.split(html)  # [html, name, html, name, ..., html]
-    for at in range(1, len(pieces), 2):
-        pieces[at] = str(parts.get(pieces[at], ""))
-    return Markup("".join(pieces))
+def fill(html: str, parts: dict[str, str | list[str]]) -> list[str]:
+    """The pieces of the body with the viewer's `parts` ({marker name: HTML, or the pieces
+    of it}) in its markers, unjoined: the page joins them once
+    (templating.render_around). Split at the markers, so what a part holds is never
+    searched for markers."""
+    split = MARKER.split(html)  # [html, name, html, name, ..., html]
+    pieces = [split[0]]
+    for at in range(1, len(split), 2):
+        part = parts.get(split[at], "")
+        if isinstance(part, list):
+            pieces += part
+        else:  # (HTML as text or Markup: joined as it is, not copied by str())
+            pieces.append(part if isinstance(part, str) else str(part))
+        pieces.append(split[at + 1])
+    return pieces

@@ -17,7 +17,7 @@ from ..writing import services as writing
 from ..notify import queries as notify_queries
 from ..notify import reading as notify_reading
 from ..permissions import TopicAbilities, can, require, viewer_scope
-from ..templating import plural, with_csrf_token, without_csrf_token
+from ..templating import plural, render_around, with_csrf_token, without_csrf_token
 from ..pings import queries as ping_queries
 from ..urls import page_arg, page_count, post_url, topic_url
 from ..polls import queries as poll_queries
@@ -237,8 +237,9 @@ def topic(topic_id: int, slug: str | None = None):
             lambda: render_template("board/_after_opening.html", topic=topic,
                                     extras=article_queries.topic_extras(topic),
                                     pings=ping_queries.pings(topic.id)))
-    posts_html = postlist.post_list(topic, posts, abilities, helpful, after_opening,
-                                    kept=kept["posts"], listed=listed, load_posts=load_posts)
+    posts_html = postlist.post_list_pieces(topic, posts, abilities, helpful, after_opening,
+                                           kept=kept["posts"], listed=listed,
+                                           load_posts=load_posts)
     # Other topics of the forum the viewer may read: the same for everyone of their scope.
     suggested = kept["suggested"].or_render(
         lambda: render_template("board/_suggested.html", topic=topic,
@@ -255,12 +256,11 @@ def topic(topic_id: int, slug: str | None = None):
     body = topicbody.kept_body(kept.get("body"), render_body, member=following is not None)
     if kind:  # found or kept now
         topicbody.seen(topic.id, page, by_helpful, window)
-    return render_template("board/topic.html", topic=topic, page=page, form=reply["form"],
-                           body=topicbody.fill(body, {
-                               "views": plural(topic.view_count + waiting_views, "view"),
-                               "poll": topic_poll(poll),
-                               "posts": posts_html, "reply": reply.get("reply_form", ""),
-                               "suggested": suggested}))
+    # The body, its posts and the page around them are joined once, at the end.
+    return render_around("board/topic.html", "body", topicbody.fill(body, {
+        "views": plural(topic.view_count + waiting_views, "view"), "poll": topic_poll(poll),
+        "posts": posts_html, "reply": reply.get("reply_form", ""), "suggested": suggested}),
+        topic=topic, page=page, form=reply["form"])
 
 
 def topic_poll(poll) -> str:

@@ -255,3 +255,55 @@ def test_a_kept_filled_list_has_its_token_marks_found_once(app, make, login, mon
     assert len(token) == 1 and templating.CSRF_MARK not in page
     parts = templating.csrf_parts("a<!--csrf-->b<!--csrf-->c")
     assert parts == ("a", "b", "c") and templating.csrf_parts("plain") == ("plain",)
+
+
+@pytest.fixture
+def big_copies(monkeypatch):
+    """The sizes of the large texts made into Markup while it is in use: each such call
+    copies the whole text (a str subclass cannot share a str's characters)."""
+    copied = []
+    real_new = templating.Markup.__new__
+
+    def new(cls, base="", encoding=None, errors="strict"):
+        if isinstance(base, str) and len(base) > 4000:
+            copied.append(len(base))
+        return real_new(cls, base, encoding, errors)
+    monkeypatch.setattr(templating.Markup, "__new__", new)
+    return copied
+
+
+def test_a_topic_page_joins_its_posts_into_the_page_once(app, make, login, big_copies):
+    """The list of posts (~50 KB for 25 posts) and the body around it are joined into the
+    page once, at the end, for visitors and members: they were copied three more times on
+    the way (made into Markup twice, passed through the page template's `{{ body }}`, which
+    copies any Markup once more), ~4% of a member's topic page (issue 15)."""
+    topic = make.topic(replies=24)
+    url = f"/t/{topic.id}-{topic.slug}"
+    clock.freeze()
+    visitor = app.test_client()
+    member = login(make.user(), client=app.test_client())
+    for client in (visitor, member, visitor, member):  # rendered and kept, then kept ones
+        del big_copies[:]
+        page = client.get(url).text
+        assert page.count("Reply number ") == 24
+        assert "<!--page:" not in page and "<!--topic:" not in page
+        assert big_copies == []
+
+
+def test_a_visitors_list_is_kept_as_filled(app, make, monkeypatch):
+    """A visitor's list has no controls: the markers are taken out of the kept list once
+    per process (FILLED_KEPT), not searched for in ~50 KB on every visitor's page."""
+    topic = make.topic(replies=3)
+    url = f"/t/{topic.id}-{topic.slug}"
+    clock.freeze()
+    client = app.test_client()
+    first = client.get(url).text
+    searched = []
+    real_sub = postlist.MARKER.sub
+    monkeypatch.setattr(postlist, "MARKER", type("Counted", (), {
+        "sub": staticmethod(lambda *a: searched.append(1) or real_sub(*a)),
+        "split": postlist.MARKER.split}))
+    again = client.get(url).text
+    assert searched == []
+    assert re.sub(r"\d+ views?", "", again) == re.sub(r"\d+ views?", "", first)
+    assert "Reply number 3." in again and "<!--viewer:" not in again
