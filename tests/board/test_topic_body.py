@@ -194,3 +194,28 @@ def test_crumbs_and_feed_link_follow_a_rename_and_a_move(app, make, client):
     page = mod.get(f"/t/{topic.id}-waiting-times-at-counters").text
     assert 'href="/f/team-room">Team room</a>' in page
     assert "Posts in Waiting" not in page  # a private forum's topic has no public feed
+
+
+def test_a_kept_body_is_split_at_its_markers_once_per_process(app, make, login, monkeypatch):
+    """A kept body (~15 KB) is split at its markers, and at its CSRF token's marks, once
+    per process: each page puts its viewer's parts and session token between the kept
+    pieces, and does not search the body again (a regular expression over the whole body
+    and a replace of the marks on every member's page)."""
+    from forum.board import topicbody
+    topic = make.topic(replies=2)
+    url = f"/t/{topic.id}-{topic.slug}"
+    clock.freeze()
+    first = [login(make.user(), client=app.test_client()) for _ in range(2)]
+    pages = [client.get(url).text for client in first]
+    searched = []
+    real = topicbody.MARKER
+    monkeypatch.setattr(topicbody, "MARKER", type("Counted", (), {
+        "split": staticmethod(lambda text: searched.append(len(text)) or real.split(text))}))
+    again = [client.get(url).text for client in first]
+    assert searched == []
+    for before, after, client in zip(pages, again, first):
+        token = re.findall(r'name="csrf_token" value="([^"]+)"', after)
+        assert token and len(set(token)) == 1 and "<!--csrf-->" not in after
+        assert FOLLOW.search(after) and "<!--topic:" not in after
+    assert re.findall(r'name="csrf_token" value="([^"]+)"', again[0]) != \
+        re.findall(r'name="csrf_token" value="([^"]+)"', again[1])
