@@ -96,8 +96,10 @@ BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench
 bench-data: install-test
 	$(BIN)/python bench/generate.py --database-url $(BENCH_DATABASE_URL) --scale $(or $(SCALE),1)
 
+# Each page in three rounds beside the baseline, their medians (bench/README.md, "Load runs").
+BENCH_ARGS ?= --repeat 3
 bench: install-test
-	$(BIN)/python bench/run.py --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python bench/run.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
 	.ci/check-crashes bench/results/gunicorn-*.log
 
 # CI's short load run: a small data set, 15 s of the mixed load under gunicorn, then the
