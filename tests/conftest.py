@@ -123,7 +123,14 @@ def _clean(app) -> None:
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                # DELETE, not TRUNCATE: a test's few rows go in ~4 ms, where TRUNCATE's new
+                # files for 55 tables took ~100 ms after every test. The replica role skips
+                # the foreign keys' checks; every sequence starts at 1 again.
+                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+                conn.exec_driver_sql("; ".join(f"DELETE FROM {table}" for table in tables))
+                conn.exec_driver_sql(
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n "
+                    "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = 'public'")
             else:
                 conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 for table in tables:
