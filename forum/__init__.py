@@ -97,7 +97,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .ratelimit import rate_limits
     from .pagecache import page_cache
     from .extensions import (csrf, db, describe_results_once, login_manager, migrate,
-                             ping_after_idle, plan_each_statement, read_outside_transactions)
+                             new_connections_after_fork, ping_after_idle, plan_each_statement,
+                             read_outside_transactions)
 
     db.init_app(app)
     with app.app_context():
@@ -105,6 +106,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         read_outside_transactions(db.engine)
         plan_each_statement(db.engine)
         describe_results_once(db.engine)
+        new_connections_after_fork(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -1,6 +1,8 @@
 """Extensions are created once here and bound to an app in create_app()."""
+import os
 import re
 import time
+import weakref
 from functools import lru_cache
 
 import psycopg
@@ -234,6 +236,29 @@ def describe_results_once(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def use_described_once_cursors(dbapi_connection, connection_record) -> None:
         dbapi_connection.cursor_factory = DescribedOnceCursor
+
+
+# Engines whose pooled connections a forked process must not use. gunicorn makes the app once
+# in its master (preload_app, deploy/gunicorn.conf.py) and forks the workers from it: a
+# connection the master had opened would otherwise be shared by every worker, their
+# statements interleaved on one socket. A weak set: the tests make many apps.
+_ENGINES_TO_FORGET_AFTER_FORK: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _forget_pooled_connections() -> None:
+    # close=False: the connections stay the parent's (psycopg closes a connection only in
+    # the process that opened it); the child's pool starts empty. SQLAlchemy's documented
+    # way ("Using Connection Pools with Multiprocessing or os.fork()").
+    for engine in list(_ENGINES_TO_FORGET_AFTER_FORK):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_pooled_connections)
+
+
+def new_connections_after_fork(engine: Engine) -> None:
+    """A process forked from this one opens its own connections to the engine's database."""
+    _ENGINES_TO_FORGET_AFTER_FORK.add(engine)
 
 
 migrate = Migrate()

@@ -73,7 +73,7 @@ def _wanted(requirements: list[str]) -> set[str]:
 
 
 def _gunicorn_settings(monkeypatch, tmp_path, **env) -> dict:
-    for name in ("FORUM_WORKERS", "FORUM_THREADS"):
+    for name in ("FORUM_WORKERS", "FORUM_THREADS", "FORUM_PRELOAD"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the file sets a default
     for name, value in env.items():
@@ -90,6 +90,19 @@ def test_gunicorn_runs_sync_workers_unless_threads_are_asked_for(monkeypatch, tm
     assert settings["workers"] == (os.cpu_count() or 1) * 2 + 1
     settings = _gunicorn_settings(monkeypatch, tmp_path, FORUM_THREADS="4", FORUM_WORKERS="3")
     assert settings["threads"] == 4 and settings["workers"] == 3
+
+
+def test_gunicorn_loads_the_app_once_before_forking_and_opens_no_control_socket(
+        monkeypatch, tmp_path):
+    """preload_app: the workers share the master's app (more member pages a second,
+    bench/README.md); upgrades restart on systemd's socket (tests/service/test_restart.py).
+    gunicorn's control socket (reload, shutdown, worker counts) is not opened."""
+    settings = _gunicorn_settings(monkeypatch, tmp_path)
+    assert settings["preload_app"] is True and settings["control_socket_disable"] is True
+    assert _gunicorn_settings(monkeypatch, tmp_path, FORUM_PRELOAD="0")["preload_app"] is False
+    service = (ROOT / "deploy/systemd/forum-web.service").read_text()
+    assert "ExecReload=" not in service and "Requires=forum-web.socket" in service
+    assert "ListenStream=127.0.0.1:8000" in (ROOT / "deploy/systemd/forum-web.socket").read_text()
 
 
 def test_the_lock_files_pin_every_dependency_with_hashes():
@@ -132,3 +145,38 @@ def test_behind_pgbouncer_psycopg_prepares_no_statements():
         result = subprocess.run([sys.executable, "-c", show], cwd=ROOT, capture_output=True,
                                 text=True, env={**os.environ, "PGBOUNCER": value}, check=True)
         assert result.stdout.strip() == expected
+
+
+def _first_connection(engine) -> tuple[int, str]:
+    """The pooled connection a checkout gets: its object, and on PostgreSQL its server process."""
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        backend = (str(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+                   if engine.dialect.name == "postgresql" else "")
+        return id(raw), backend
+
+
+def test_a_forked_worker_opens_its_own_database_connections(app):
+    """gunicorn forks its workers from a master that made the app (preload_app): a connection
+    the master had pooled must not be shared by the workers, whose statements would interleave
+    on one socket. The child starts with an empty pool; the parent's connection still works."""
+    with app.app_context():
+        engine = db.engine
+        engine.dispose()  # one connection in the pool (it hands them out oldest first)
+        parent = _first_connection(engine)
+        assert _first_connection(engine) == parent  # the pool gives the same one back
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: report, and leave without pytest's clean-up
+            try:
+                os.write(write, repr(_first_connection(engine)).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            child = pipe.read()
+        os.waitpid(pid, 0)
+        assert child and child != repr(parent)
+        if engine.dialect.name == "postgresql":
+            assert eval(child)[1] != parent[1]  # another server process
+        assert _first_connection(engine) == parent
