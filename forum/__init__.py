@@ -165,7 +165,7 @@ def create_app(config: type | dict | None = None) -> Flask:
             if key.lower() not in present:
                 response.headers.add(key, value)
         if views.due(app.config["VIEW_FLUSH_SECONDS"]):
-            response.call_on_close(_flush_views(app))
+            response.call_on_close(_flush_views(app, views))
         return response
 
     keptrows.init_app(app)  # (every feature imported: each kind of row is declared)
@@ -183,9 +183,8 @@ SECURITY_HEADERS = (
 )
 
 
-def _flush_views(app: Flask):
+def _flush_views(app: Flask, views: Any):
     def flush():
-        from .board.viewcount import views
         try:
             with app.app_context():
                 views.flush()
