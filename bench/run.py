@@ -62,11 +62,14 @@ from bench.generate import BENCH_ARGON2, BENCH_PASSWORD, COMMON_WORD, RARE_WORD 
 RESULTS = ROOT / "bench" / "results"
 MEMBERS_LUA = ROOT / "bench" / "members.lua"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
-# Both apps alike: 4 sync workers (2 per core), one request at a time each, the kind
-# production's deploy/gunicorn.conf.py runs (there 2 x cores + 1 of them). --gunicorn compares
+# Both apps alike, with production's settings file (deploy/gunicorn.conf.py: sync workers,
+# the app loaded once before the workers fork, metrics from every worker) but 4 workers (2
+# per core; production runs 2 x cores + 1) that are never replaced (production replaces one
+# every ~5,000 requests, which under wrk would be every few seconds). --gunicorn compares
 # others: gthread workers (5 x 4 threads) served the same requests/s with p99 two to five
 # times longer (bench/README.md).
-GUNICORN_ARGS = ["--workers", "4"]
+GUNICORN_ARGS = ["-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--workers", "4",
+                 "--max-requests", "0"]
 # the members' browser (log-in, check and wrk send it: see log_in)
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"
@@ -176,6 +179,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         self.log = log.open("w")
+        env = {"FORUM_METRICS_DIR": tempfile.mkdtemp(prefix="forum-bench-metrics-"), **env}
         self.process = subprocess.Popen(
             [gunicorn(), *(GUNICORN_ARGS if gunicorn_args is None else gunicorn_args),
              "--bind", f"127.0.0.1:{self.port}", target],
