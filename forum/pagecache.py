@@ -129,14 +129,29 @@ class MemoryStore:
         return len(self._pages)
 
 
-# A page's look-up that also counts the view of the topic a current kept page shows: MGET
-# the page and its scopes' versions; if the page is there, shows a topic ("topic" in its
-# head) and was kept under the versions read, HINCRBY the view counter's hash (KEYS[last])
-# and add its answer. One round trip where a visitor's kept topic page took two.
-FETCH_COUNTING_VIEW = """
-local found = redis.call('MGET', unpack(KEYS, 1, #KEYS - 1))
-local raw = found[1]
-if not raw then return found end
+# A page's look-up when it counts a topic's view or this worker holds a copy of the page
+# (RedisStore.fetch). KEYS: the page, its scopes' versions, and with ARGV[2] == '1' the view
+# counter's hash last. ARGV[1]: the head of the copy this worker holds ('' for none): while
+# the page still starts with it, only the head is answered, not the page's tens of KB.
+# With the hash: if the page is there, shows a topic ("topic" in its head) and was kept
+# under the versions read, HINCRBY the hash and add its answer. One round trip where a
+# visitor's kept topic page took two.
+FETCH_PAGE = """
+local last = #KEYS
+if ARGV[2] == '1' then last = last - 1 end
+local held = ARGV[1]
+local raw = false
+if #held > 0 and redis.call('GETRANGE', KEYS[1], 0, #held - 1) == held then
+  raw = held
+else
+  raw = redis.call('GET', KEYS[1])
+end
+local found = {raw}
+if last > 1 then
+  local versions = redis.call('MGET', unpack(KEYS, 2, last))
+  for i = 1, #versions do found[i + 1] = versions[i] end
+end
+if not raw or ARGV[2] ~= '1' then return found end
 local meta = cjson.decode(string.sub(raw, 1, (string.find(raw, '\\n', 1, true) or 1) - 1))
 if meta.topic == cjson.null or #meta.versions ~= #found - 1 then return found end
 for i = 2, #found do
@@ -147,10 +162,11 @@ return found
 """
 
 
-# A fragment this large is also held in the worker's memory (RedisStore._held), at most
-# this many of them.
+# A fragment or page this large is also held in the worker's memory (RedisStore._held,
+# _held_pages), at most this many fragments and this many pages.
 HELD_SMALLEST = 4096
 HELD_ENTRIES = 64
+HELD_PAGES = 128
 NAMES_KEPT = 4096  # keys' Redis names and stored heads each store keeps (RedisStore)
 
 
@@ -164,13 +180,16 @@ class RedisStore:
     versions and a nonce of its own). Its next look-up reads only that head back
     (GETRANGE, in the same round trip): the same head, and the held copy is the one in
     Redis, used without its bytes crossing the socket again or being decoded again; another
-    (another worker kept a newer one) or none (expired), and it is fetched, or rendered."""
+    (another worker kept a newer one) or none (expired), and it is fetched, or rendered.
+    A visitor's large kept page is held the same way (apart, so pages never push out the
+    members' fragments), and its look-up answers only its head while it is the same."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self.client = client
         self.prefix = prefix
-        self._fetch_counting_view = client.register_script(FETCH_COUNTING_VIEW)
+        self._fetch_page = client.register_script(FETCH_PAGE)
         self._held: Recent[str, tuple[bytes, Entry]] = Recent(HELD_ENTRIES)
+        self._held_pages: Recent[str, tuple[bytes, Entry]] = Recent(HELD_PAGES)
         # What a key's Redis name and a stored head were worked out to (a SHA-256, a JSON
         # parse: a few us each, six or seven times a topic page), by the key and the head's
         # bytes: the same for every request that asks for them.
@@ -194,12 +213,24 @@ class RedisStore:
         """The page kept under `key` if still current, and the versions read. With
         `views_key` (the view counter's hash), a current kept topic page's view is counted
         in the same round trip (the entry then says `view_counted`)."""
-        keys = [self._page(key)] + [self._version(s) for s in scopes]
-        if views_key is None:
+        page = self._page(key)
+        held = self._held_pages.get(page)
+        keys = [page] + [self._version(s) for s in scopes]
+        if views_key is None and held is None:
             raw, *numbers = self.client.mget(keys)
-            return self._entry(raw, tuple(int(n or 0) for n in numbers))
-        raw, *numbers = self._fetch_counting_view(keys=keys + [views_key])
-        entry, versions = self._entry(raw, tuple(int(n or 0) for n in numbers[:len(scopes)]))
+        else:
+            raw, *numbers = self._fetch_page(
+                keys=keys + ([views_key] if views_key else []),
+                args=[held[0] if held else b"", "1" if views_key else "0"])
+        versions = tuple(int(n or 0) for n in numbers[:len(scopes)])
+        if held is not None and raw == held[0]:  # the held copy is the one in Redis
+            entry = held[1] if held[1].versions == versions else None
+        else:
+            if held is not None:  # replaced by another worker's, or gone
+                self._held_pages.drop(page)
+            entry, versions = self._entry(raw, versions)
+            if entry is not None and len(entry.body) >= HELD_SMALLEST:
+                self._held_pages.put(page, (raw[:len(raw) - len(entry.body)], entry))
         if entry is not None and len(numbers) > len(scopes):
             entry = replace(entry, view_counted=True)
         return entry, versions
@@ -275,8 +306,12 @@ class RedisStore:
                            "n": os.urandom(6).hex()}).encode() + b"\n"
         page = self._page(key)
         self.client.set(page, head + entry.body, ex=max(1, seconds))
-        if key.startswith(FRAGMENT) and len(entry.body) >= HELD_SMALLEST:
+        if len(entry.body) < HELD_SMALLEST:
+            return
+        if key.startswith(FRAGMENT):
             self._held.put(page, (head, replace(entry, text=entry.text or entry.body.decode())))
+        else:
+            self._held_pages.put(page, (head, entry))
 
     def bump(self, scopes: set[str]) -> None:
         with self.client.pipeline(transaction=False) as pipe:
@@ -286,6 +321,7 @@ class RedisStore:
 
     def clear(self) -> None:
         self._held.clear()
+        self._held_pages.clear()
         for key in self.client.scan_iter(f"{self.prefix}*", count=500):
             self.client.delete(key)
 

@@ -210,6 +210,46 @@ def test_a_kept_topic_page_is_served_and_its_view_counted_in_one_round_trip(serv
         assert second.extensions["forum.views"].pending(topic.id) == 2
 
 
+def test_a_held_page_is_the_one_in_redis_or_fetched_again(servers, make, monkeypatch):
+    """A worker holds a large kept page it fetched or kept, and while Redis has the same
+    copy the look-up answers only its head (not the page's tens of KB), its view still
+    counted; a newer copy kept by another server is fetched, and a page gone from Redis is
+    rendered, never served from the held copy alone."""
+    first, second = servers
+    topic = make.topic(title="Shared drives", replies=12)
+    url = f"/t/{topic.id}-{topic.slug}"
+    store = pagecache.store(second)
+    answers = []
+    real = store._fetch_page
+    monkeypatch.setattr(store, "_fetch_page", lambda **kw: (answers.append(real(**kw)),
+                                                            answers[-1])[1])
+    assert first.test_client().get(url).headers["X-Page-Cache"] == "miss"  # kept
+    visitor = second.test_client()
+    fetched = visitor.get(url)
+    assert fetched.headers["X-Page-Cache"] == "hit"
+    assert len(answers[-1][0]) > len(fetched.data) > pagecache.HELD_SMALLEST  # whole
+    again = visitor.get(url)
+    assert again.headers["X-Page-Cache"] == "hit" and again.data == fetched.data
+    assert len(answers[-1][0]) < 300  # its head only
+    with second.app_context():
+        assert second.extensions["forum.views"].pending(topic.id) == 3
+    for page in ("/", "/latest"):  # pages that count no view: held the same way
+        assert first.test_client().get(page).status_code == 200
+        assert visitor.get(page).data == visitor.get(page).data
+        assert len(answers[-1][0]) < 300
+    with first.app_context():
+        board.post_reply(db.session.get(User, topic.author_id),
+                         db.session.get(Topic, topic.id), "Mapped drives are going away.")
+        db.session.commit()
+    assert first.test_client().get(url).headers["X-Page-Cache"] == "miss"  # kept anew
+    newer = visitor.get(url)
+    assert newer.headers["X-Page-Cache"] == "hit" and b"Mapped drives are going" in newer.data
+    assert len(answers[-1][0]) > pagecache.HELD_SMALLEST  # the newer copy, fetched
+    for page in list(store._held_pages):  # Redis's copy expires
+        store.client.delete(page)
+    assert visitor.get(url).headers["X-Page-Cache"] == "miss"
+
+
 def test_a_stale_kept_topic_page_is_rendered_and_its_view_counted_once(servers, make):
     """A kept page whose topic has changed since is not served, and its look-up counts
     nothing: the page rendered afresh counts the view, once."""
